@@ -1,0 +1,52 @@
+//! Bad configuration fails start-up with a message naming the key, what is allowed and how to set it.
+
+use std::process::Command;
+
+use hrmesh_kit::config::Config;
+
+fn load_toml(toml: &str) -> String {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("hrmesh.toml");
+    std::fs::write(&path, toml).expect("write config");
+    Config::load(Some(&path)).expect_err("invalid config").to_string()
+}
+
+#[test]
+fn non_numeric_port_names_the_key_and_its_variable() {
+    let message = load_toml("[grpc]\nport = \"fifty\"\n");
+    assert!(message.contains("grpc.port"), "{message}");
+    assert!(message.contains("HRMESH_GRPC__PORT"), "{message}");
+    assert!(message.contains("u16"), "{message}");
+}
+
+#[test]
+fn unknown_mode_lists_the_allowed_values() {
+    let message = load_toml("mode = \"cloud\"\n");
+    assert!(message.contains("mode"), "{message}");
+    assert!(message.contains("`embedded`") && message.contains("`platform`"), "{message}");
+}
+
+#[test]
+fn misspelt_key_is_rejected() {
+    let message = load_toml("[grpc]\nprot = 1\n");
+    assert!(message.contains("prot"), "{message}");
+}
+
+#[test]
+fn out_of_range_value_from_the_environment_stops_the_binary() {
+    // The test binary lives in target/<profile>/deps; the hrmesh binary one level up.
+    let exe = std::env::current_exe().expect("test binary");
+    let hrmesh = exe.parent().and_then(|deps| deps.parent()).expect("target dir").join("hrmesh");
+    assert!(hrmesh.exists(), "build the hrmesh binary first (cargo build -p hrmesh): {}", hrmesh.display());
+    let dir = tempfile::tempdir().expect("temp dir");
+    let output = Command::new(&hrmesh)
+        .args(["up", "--port", "0", "--data-dir"])
+        .arg(dir.path())
+        .env("HRMESH_EVENTS__MAX_ATTEMPTS", "0")
+        .output()
+        .expect("run hrmesh");
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("events.max_attempts = 0 is not allowed: 1..=100000"), "{stderr}");
+    assert!(stderr.contains("HRMESH_EVENTS__MAX_ATTEMPTS"), "{stderr}");
+}

@@ -1,0 +1,27 @@
+//! hrmesh end-to-end tests: real servers, real PostgreSQL, Redis and a Kafka-protocol broker.
+
+mod api;
+mod config;
+mod delivery;
+mod flow;
+mod helpers;
+
+/// Generates `<name>::embedded` and `<name>::platform` tests from `async fn name(RunMode)`.
+macro_rules! both_modes {
+    ($($name:ident),* $(,)?) => {$(
+        mod $name {
+            use crate::helpers::RunMode;
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn embedded() {
+                super::$name(RunMode::Embedded).await;
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn platform() {
+                super::$name(RunMode::Platform).await;
+            }
+        }
+    )*};
+}
+pub(crate) use both_modes;

@@ -1,0 +1,42 @@
+//! gRPC surface of analytics.
+
+use hrmesh_kit::{
+    ApiError,
+    auth::{Role, require},
+    error::identifier,
+    service::ServiceContext,
+};
+use hrmesh_proto::analytics::v1::{
+    GetApplicationCountsRequest, GetApplicationCountsResponse, analytics_service_server::AnalyticsService,
+};
+use tonic::{Request, Response, Status};
+
+use crate::funnel;
+
+pub struct Api {
+    ctx: ServiceContext,
+}
+
+impl Api {
+    pub fn new(ctx: ServiceContext) -> Self {
+        Self { ctx }
+    }
+}
+
+#[tonic::async_trait]
+impl AnalyticsService for Api {
+    async fn get_application_counts(
+        &self,
+        request: Request<GetApplicationCountsRequest>,
+    ) -> Result<Response<GetApplicationCountsResponse>, Status> {
+        require(&request, &[Role::HrAdmin, Role::Manager])?;
+        let job = &request.get_ref().job_id;
+        let job = if job.is_empty() {
+            None
+        } else {
+            Some(identifier("job_id", job).map_err(|v| ApiError::InvalidArgument(vec![v]))?)
+        };
+        let counts = funnel::counts(self.ctx.db.pool(), job.as_deref()).await.map_err(ApiError::from)?;
+        Ok(Response::new(counts))
+    }
+}

@@ -1,0 +1,211 @@
+//! `hrmesh`: run the HR platform.
+
+use std::{path::PathBuf, process::ExitCode, time::Duration};
+
+use clap::{Parser, Subcommand};
+use hrmesh_kit::{
+    auth::{Role, TokenIssuer},
+    config::{Config, Mode},
+    db::Database,
+    runtime,
+};
+
+/// hrmesh: an event-driven HR platform with privacy and human control built in.
+///
+/// Quick start (nothing else to install):
+///   hrmesh up                                  # every service on 127.0.0.1:50051, data in ./data
+///   hrmesh token --role hr_admin               # a token for grpcurl / your client
+///
+/// Settings come from built-in defaults, then the TOML file given with --config, then
+/// HRMESH_* environment variables (nested keys with a double underscore: HRMESH_GRPC__PORT).
+#[derive(Debug, Parser)]
+#[command(name = "hrmesh", version, verbatim_doc_comment)]
+struct Cli {
+    /// TOML configuration file.
+    #[arg(long, global = true, env = "HRMESH_CONFIG")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run every service in this process (embedded mode: SQLite and a durable event log in the data directory).
+    Up {
+        /// Where data lives (default: ./data).
+        #[arg(long)]
+        data_dir: Option<PathBuf>,
+        /// gRPC port (default: 50051; 0 picks a free one).
+        #[arg(long)]
+        port: Option<u16>,
+    },
+    /// Run one service in platform mode (PostgreSQL, Kafka, Redis), e.g. `hrmesh serve recruiting`.
+    Serve {
+        /// recruiting, onboarding, analytics, engagement, skills, performance, selfservice or governance.
+        service: String,
+    },
+    /// Apply database migrations and exit (all services, or the ones named).
+    Migrate {
+        services: Vec<String>,
+    },
+    /// Print a signed access token (uses the embedded key, or the first HS256 key in auth.keys).
+    Token {
+        /// One or more of: hr_admin, manager, employee, candidate, dpo, service.
+        #[arg(long = "role", required = true)]
+        roles: Vec<String>,
+        /// Who the token is for.
+        #[arg(long, default_value = "dev")]
+        subject: String,
+        /// Lifetime in minutes.
+        #[arg(long, default_value_t = 60)]
+        ttl_minutes: u64,
+    },
+    /// Inspect the audit trail.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum AuditCommand {
+    /// Check the hash chain of the whole audit trail; exits non-zero on any tampering.
+    Verify,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn load(cli_config: Option<&PathBuf>, mode: Option<Mode>) -> anyhow::Result<Config> {
+    let mut config = Config::load(cli_config.map(PathBuf::as_path))?;
+    if let Some(mode) = mode {
+        config.mode = mode;
+        config.validate()?;
+    }
+    Ok(config)
+}
+
+async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Up { data_dir, port } => {
+            let mut config = load(cli.config.as_ref(), Some(Mode::Embedded))?;
+            if let Some(dir) = data_dir {
+                config.data_dir = dir;
+            }
+            if let Some(port) = port {
+                config.grpc.port = port;
+            }
+            serve(config, hrmesh::all_services()).await
+        }
+        Command::Serve { service } => {
+            let def = hrmesh::service(&service).map_err(anyhow::Error::msg)?;
+            let config = load(cli.config.as_ref(), Some(Mode::Platform))?;
+            serve(config, vec![def]).await
+        }
+        Command::Migrate { services } => {
+            let config = load(cli.config.as_ref(), None)?;
+            let _telemetry = hrmesh_kit::telemetry::init("hrmesh", &config.telemetry)?;
+            let defs = if services.is_empty() {
+                hrmesh::all_services()
+            } else {
+                services.iter().map(|s| hrmesh::service(s)).collect::<Result<_, _>>().map_err(anyhow::Error::msg)?
+            };
+            runtime::migrate(&config, &defs).await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Token { roles, subject, ttl_minutes } => {
+            let config = load(cli.config.as_ref(), None)?;
+            let roles = roles
+                .iter()
+                .map(|r| {
+                    Role::parse(r).ok_or_else(|| {
+                        let all: Vec<&str> = Role::ALL.iter().map(|r| r.as_str()).collect();
+                        anyhow::anyhow!("unknown role {r:?}: use one of {}", all.join(", "))
+                    })
+                })
+                .collect::<anyhow::Result<Vec<_>>>()?;
+            let mut auth = config.auth.clone();
+            if config.mode == Mode::Embedded && auth.keys.is_empty() {
+                auth.keys.push(hrmesh_kit::auth::embedded_key(&config)?);
+            }
+            let token = TokenIssuer::from_config(&auth)?.issue(&subject, &roles, Duration::from_secs(ttl_minutes * 60))?;
+            print_line(&token);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Audit { command: AuditCommand::Verify } => {
+            let config = load(cli.config.as_ref(), None)?;
+            let db = Database::connect(&config, hrmesh_governance::NAME).await?;
+            let records = hrmesh_governance::read_all(&db).await?;
+            match hrmesh_governance::verify_chain(&records) {
+                Ok(()) => {
+                    print_line(&format!("audit trail intact: {} records", records.len()));
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(e) => {
+                    eprintln!("audit trail TAMPERED: {e}");
+                    Ok(ExitCode::from(2))
+                }
+            }
+        }
+    }
+}
+
+/// Command output for people and scripts.
+#[allow(clippy::print_stdout)]
+fn print_line(line: &str) {
+    println!("{line}");
+}
+
+async fn serve(config: Config, defs: Vec<hrmesh_kit::service::ServiceDef>) -> anyhow::Result<ExitCode> {
+    let name = match defs.as_slice() {
+        [one] => format!("hrmesh-{}", one.name),
+        _ => "hrmesh".to_owned(),
+    };
+    let _telemetry = hrmesh_kit::telemetry::init(&name, &config.telemetry)?;
+    let running = runtime::start(config, &defs).await?;
+    let shutdown = running.shutdown_token();
+    tokio::spawn(async move {
+        wait_for_signal().await;
+        tracing::info!("signal received, shutting down");
+        shutdown.cancel();
+    });
+    running.wait().await?;
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn wait_for_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = term.recv() => {}
+                    _ = tokio::signal::ctrl_c() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}

@@ -1,0 +1,397 @@
+//! Configuration: built-in defaults < TOML file < `HRMESH_*` environment, validated at start.
+//!
+//! Nested keys use a double underscore in the environment: `HRMESH_GRPC__PORT=50051` sets
+//! `grpc.port`. A value that does not parse or is out of range fails start-up with a message
+//! naming the key, the offending value and what is allowed.
+
+use std::{net::IpAddr, path::PathBuf, time::Duration};
+
+use figment::{
+    Figment,
+    providers::{Env, Format, Serialized, Toml},
+};
+use serde::{Deserialize, Serialize};
+
+/// Environment prefix of every setting.
+pub const ENV_PREFIX: &str = "HRMESH_";
+
+/// How hrmesh runs: everything in one process, or one process per service on real infrastructure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Mode {
+    /// One process, SQLite files and an embedded durable event log under `data_dir`.
+    Embedded,
+    /// PostgreSQL, Kafka and Redis.
+    Platform,
+}
+
+/// The whole configuration of an hrmesh process.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    pub mode: Mode,
+    /// Directory for SQLite files and the embedded event log (embedded mode).
+    pub data_dir: PathBuf,
+    /// Employer (tenant) this deployment serves; stamped on every event.
+    pub tenant: String,
+    pub grpc: GrpcConfig,
+    pub database: DatabaseConfig,
+    pub kafka: KafkaConfig,
+    pub redis: RedisConfig,
+    pub auth: AuthConfig,
+    pub events: EventsConfig,
+    pub telemetry: TelemetryConfig,
+    pub governance: GovernanceConfig,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GrpcConfig {
+    pub host: IpAddr,
+    /// 0 picks a free port (tests).
+    pub port: u16,
+    /// How long health reports NOT_SERVING before the server stops taking requests, in ms,
+    /// so load balancers can take the instance out of rotation.
+    pub drain_grace_ms: u64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DatabaseConfig {
+    /// PostgreSQL URL (platform mode). Each service uses its own schema in this database.
+    pub url: String,
+    pub max_connections: u32,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KafkaConfig {
+    /// Comma-separated bootstrap servers (platform mode).
+    pub brokers: String,
+    /// Prepended to every topic and consumer group name (isolates tests and environments).
+    pub topic_prefix: String,
+    pub partitions: i32,
+    pub replication_factor: i32,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RedisConfig {
+    /// Redis URL (platform mode).
+    pub url: String,
+    /// Prepended to every key.
+    pub key_prefix: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuthConfig {
+    pub issuer: String,
+    pub audience: String,
+    /// Verification keys by key id (`kid`). Tokens naming another kid are rejected.
+    pub keys: Vec<AuthKey>,
+}
+
+/// A secret value: deserialised like a string, never printed.
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+    /// The secret itself; keep it out of logs and errors.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("<redacted>")
+    }
+}
+
+/// One token verification key.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuthKey {
+    pub kid: String,
+    pub algorithm: KeyAlgorithm,
+    /// HS256: the shared secret (at least 32 bytes). EdDSA/RS256: the public key in PEM.
+    pub key: Secret,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum KeyAlgorithm {
+    HS256,
+    RS256,
+    EdDSA,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EventsConfig {
+    /// Attempts to handle an event before it goes to the dead-letter topic.
+    pub max_attempts: u32,
+    /// First retry delay in ms; doubles per attempt.
+    pub retry_backoff_ms: u64,
+    /// Outbox rows published per relay round.
+    pub relay_batch: u32,
+    /// Relay poll interval in ms when nothing signals new rows.
+    pub relay_poll_ms: u64,
+    /// Events handled per consumer transaction.
+    pub consumer_batch: u32,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TelemetryConfig {
+    /// `tracing` filter directive, e.g. `info,hrmesh_kit=debug`.
+    pub log_filter: String,
+    /// `text` or `json`.
+    pub log_format: LogFormat,
+    /// OTLP/gRPC endpoint; traces and metrics are exported only when set.
+    pub otlp_endpoint: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GovernanceConfig {
+    /// Current pseudonymisation key (at least 32 bytes). Never logged. Empty in embedded mode
+    /// means: generate one and keep it in the data directory.
+    pub pseudonym_key: Secret,
+    /// Version stamped on governed events so consumers know which key made a pseudonym.
+    pub pseudonym_key_version: u32,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            mode: Mode::Embedded,
+            data_dir: PathBuf::from("data"),
+            tenant: "default".into(),
+            grpc: GrpcConfig {
+                host: IpAddr::from([127, 0, 0, 1]),
+                port: 50051,
+                drain_grace_ms: 2_000,
+            },
+            database: DatabaseConfig {
+                url: "postgres://postgres@127.0.0.1:5432/hrmesh".into(),
+                max_connections: 10,
+            },
+            kafka: KafkaConfig {
+                brokers: "127.0.0.1:9092".into(),
+                topic_prefix: String::new(),
+                partitions: 6,
+                replication_factor: 1,
+            },
+            redis: RedisConfig {
+                url: "redis://127.0.0.1:6379".into(),
+                key_prefix: "hrmesh:".into(),
+            },
+            auth: AuthConfig {
+                issuer: "hrmesh".into(),
+                audience: "hrmesh".into(),
+                keys: Vec::new(),
+            },
+            events: EventsConfig {
+                max_attempts: 5,
+                retry_backoff_ms: 100,
+                relay_batch: 500,
+                relay_poll_ms: 200,
+                consumer_batch: 200,
+            },
+            telemetry: TelemetryConfig {
+                log_filter: "info".into(),
+                log_format: LogFormat::Text,
+                otlp_endpoint: None,
+            },
+            governance: GovernanceConfig {
+                pseudonym_key: Secret::default(),
+                pseudonym_key_version: 1,
+            },
+        }
+    }
+}
+
+/// A configuration that cannot be used; the message names the key and what is allowed.
+#[derive(Debug, thiserror::Error)]
+#[error("invalid configuration: {0}")]
+pub struct ConfigError(String);
+
+impl Config {
+    /// Loads defaults, then `file` (if any), then `HRMESH_*` variables, and validates the result.
+    pub fn load(file: Option<&std::path::Path>) -> Result<Self, ConfigError> {
+        let mut figment = Figment::from(Serialized::defaults(Config::default()));
+        if let Some(file) = file {
+            if !file.exists() {
+                return Err(ConfigError(format!(
+                    "config file {} does not exist (pass an existing TOML file with --config or HRMESH_CONFIG)",
+                    file.display()
+                )));
+            }
+            figment = figment.merge(Toml::file(file));
+        }
+        figment = figment.merge(Env::prefixed(ENV_PREFIX).ignore(&["config"]).split("__"));
+        let config: Config = figment.extract().map_err(describe_figment_error)?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    /// Checks the values that the types alone cannot.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        let bad = |key: &str, value: &dyn std::fmt::Display, allowed: &str| {
+            Err(ConfigError(format!(
+                "{key} = {value} is not allowed: {allowed} (set it in the config file or as {})",
+                env_name(key)
+            )))
+        };
+        if self.tenant.trim().is_empty() {
+            return bad("tenant", &self.tenant, "a non-empty tenant name");
+        }
+        if !(1..=100_000).contains(&self.events.max_attempts) {
+            return bad("events.max_attempts", &self.events.max_attempts, "1..=100000");
+        }
+        if !(1..=10_000).contains(&self.events.relay_batch) {
+            return bad("events.relay_batch", &self.events.relay_batch, "1..=10000");
+        }
+        if !(1..=10_000).contains(&self.events.consumer_batch) {
+            return bad("events.consumer_batch", &self.events.consumer_batch, "1..=10000");
+        }
+        if !(1..=60_000).contains(&self.events.relay_poll_ms) {
+            return bad("events.relay_poll_ms", &self.events.relay_poll_ms, "1..=60000 ms");
+        }
+        if !(1..=1_000).contains(&self.database.max_connections) {
+            return bad("database.max_connections", &self.database.max_connections, "1..=1000");
+        }
+        let topic_ok = self
+            .kafka
+            .topic_prefix
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
+        if !topic_ok {
+            return bad(
+                "kafka.topic_prefix",
+                &self.kafka.topic_prefix,
+                "only ASCII letters, digits, '.', '_' and '-'",
+            );
+        }
+        if self.kafka.partitions < 1 {
+            return bad("kafka.partitions", &self.kafka.partitions, "at least 1");
+        }
+        if self.kafka.replication_factor < 1 {
+            return bad("kafka.replication_factor", &self.kafka.replication_factor, "at least 1");
+        }
+        if self.mode == Mode::Platform {
+            if self.kafka.brokers.trim().is_empty() {
+                return bad("kafka.brokers", &self.kafka.brokers, "host:port[,host:port...] in platform mode");
+            }
+            if !self.database.url.starts_with("postgres://") && !self.database.url.starts_with("postgresql://") {
+                return bad("database.url", &"<redacted>", "a postgres:// URL in platform mode");
+            }
+            if !self.redis.url.starts_with("redis://") && !self.redis.url.starts_with("rediss://") {
+                return bad("redis.url", &"<redacted>", "a redis:// or rediss:// URL in platform mode");
+            }
+            if self.auth.keys.is_empty() {
+                return bad("auth.keys", &"[]", "at least one token verification key in platform mode");
+            }
+            if self.governance.pseudonym_key.expose().len() < 32 {
+                return bad(
+                    "governance.pseudonym_key",
+                    &"<redacted>",
+                    "a secret of at least 32 bytes in platform mode",
+                );
+            }
+        }
+        for key in &self.auth.keys {
+            if key.kid.is_empty() {
+                return bad("auth.keys[].kid", &key.kid, "a non-empty key id");
+            }
+            if key.algorithm == KeyAlgorithm::HS256 && key.key.expose().len() < 32 {
+                return bad("auth.keys[].key", &"<redacted>", "an HS256 secret of at least 32 bytes");
+            }
+        }
+        Ok(())
+    }
+
+    /// A secret kept in the data directory (embedded mode), created on first use.
+    pub fn local_secret(&self, name: &str) -> anyhow::Result<Secret> {
+        let path = self.data_dir.join(name);
+        match std::fs::read_to_string(&path) {
+            Ok(s) => Ok(Secret(s.trim().to_owned())),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                std::fs::create_dir_all(&self.data_dir)?;
+                let secret = format!("{}{}", uuid::Uuid::new_v4().simple(), uuid::Uuid::new_v4().simple());
+                std::fs::write(&path, &secret)?;
+                Ok(Secret(secret))
+            }
+            Err(e) => Err(anyhow::anyhow!("reading {}: {e}", path.display())),
+        }
+    }
+
+    /// Drain grace period as a [`Duration`].
+    pub fn drain_grace(&self) -> Duration {
+        Duration::from_millis(self.grpc.drain_grace_ms)
+    }
+}
+
+/// The environment variable that sets `key`, e.g. `grpc.port` → `HRMESH_GRPC__PORT`.
+pub fn env_name(key: &str) -> String {
+    let path = key.replace("[]", "").replace('.', "__").to_uppercase();
+    format!("{ENV_PREFIX}{path}")
+}
+
+fn describe_figment_error(errors: figment::Error) -> ConfigError {
+    let lines: Vec<String> = errors
+        .into_iter()
+        .map(|e| {
+            let key = e.path.join(".");
+            let source = e
+                .metadata
+                .as_ref()
+                .map(|m| match &m.source {
+                    Some(source) => format!(" (from {} {source})", m.name),
+                    None => format!(" (from {})", m.name),
+                })
+                .unwrap_or_default();
+            if key.is_empty() {
+                format!("{}{source}", e.kind)
+            } else {
+                format!("{key}: {}{source}; set it in the config file or as {}", e.kind, env_name(&key))
+            }
+        })
+        .collect();
+    ConfigError(lines.join("; "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_valid() {
+        Config::default().validate().expect("defaults validate");
+    }
+
+    #[test]
+    fn env_name_uses_double_underscore_for_nesting() {
+        assert_eq!(env_name("grpc.port"), "HRMESH_GRPC__PORT");
+        assert_eq!(env_name("auth.keys[].kid"), "HRMESH_AUTH__KEYS__KID");
+    }
+
+    #[test]
+    fn platform_mode_requires_keys() {
+        let config = Config { mode: Mode::Platform, ..Config::default() };
+        let err = config.validate().expect_err("no auth keys").to_string();
+        assert!(err.contains("auth.keys"), "{err}");
+    }
+}

@@ -1,0 +1,260 @@
+//! The one consumer loop: inbox de-duplication, bounded retries, dead letters, offsets stored
+//! only after the handler's transaction committed.
+//!
+//! A batch is first applied in one transaction. If any event in it fails, the transaction is
+//! rolled back and the batch is replayed one event at a time, each with up to
+//! `events.max_attempts` attempts; an event that still fails (or is permanently bad, such as an
+//! undecodable payload) is written to `hr.dlq.<consumer>.v1` with the reason, in the same
+//! transaction that marks it handled, and the partition moves on.
+
+use std::{sync::Arc, time::Duration};
+
+use hrmesh_proto::events::v1::Envelope;
+use prost::Message;
+use sqlx::{Any, AnyConnection, Transaction};
+use tokio::sync::Notify;
+use tokio_util::sync::CancellationToken;
+use tracing::Instrument;
+
+use crate::{
+    bus::{Delivery, EventBus, Record, Subscription},
+    config::EventsConfig,
+    db::Database,
+    events::{dead_letter_topic, headers},
+    outbox,
+    telemetry::{label, metrics},
+};
+
+/// Why a handler could not apply an event.
+#[derive(Debug, thiserror::Error)]
+pub enum HandlerError {
+    /// The event can never be applied (invalid content): dead-lettered at once.
+    #[error("{0}")]
+    Permanent(String),
+    /// Might work on a later attempt (database busy, dependency down).
+    #[error(transparent)]
+    Transient(#[from] anyhow::Error),
+}
+
+impl From<sqlx::Error> for HandlerError {
+    fn from(e: sqlx::Error) -> Self {
+        HandlerError::Transient(e.into())
+    }
+}
+
+/// Applies events to a service's state.
+#[tonic::async_trait]
+pub trait EventHandler: Send + Sync + 'static {
+    /// Applies `event`, received on logical `topic`, within `tx`; anything it writes (including
+    /// outbox rows) commits with the inbox entry or not at all.
+    async fn handle(&self, tx: &mut AnyConnection, topic: &str, event: &Envelope) -> Result<(), HandlerError>;
+}
+
+/// A consumer group member of one service.
+pub struct Consumer {
+    /// Group name; also names the dead-letter topic and the inbox rows.
+    pub name: String,
+    pub topics: Vec<String>,
+    pub handler: Arc<dyn EventHandler>,
+    pub db: Database,
+    pub bus: Arc<dyn EventBus>,
+    pub config: EventsConfig,
+    /// Woken after a commit that may have written outbox rows.
+    pub outbox_signal: Arc<Notify>,
+}
+
+enum Outcome {
+    Applied,
+    Duplicate,
+    DeadLetter,
+}
+
+impl Consumer {
+    /// Consumes until `shutdown`; the batch in hand is finished and its offsets stored first.
+    pub async fn run(self, shutdown: CancellationToken) {
+        let mut subscription = loop {
+            match self.bus.subscribe(&self.name, &self.topics).await {
+                Ok(s) => break s,
+                Err(e) => {
+                    tracing::warn!(consumer = %self.name, error = %e, "cannot subscribe; retrying");
+                    tokio::select! {
+                        () = shutdown.cancelled() => return,
+                        () = tokio::time::sleep(Duration::from_secs(1)) => {}
+                    }
+                }
+            }
+        };
+        let mut lag_report = tokio::time::interval(Duration::from_secs(10));
+        loop {
+            let batch = tokio::select! {
+                () = shutdown.cancelled() => break,
+                _ = lag_report.tick() => {
+                    self.report_lag(subscription.as_mut()).await;
+                    continue;
+                }
+                batch = subscription.next_batch(self.config.consumer_batch as usize) => batch,
+            };
+            let batch = match batch {
+                Ok(b) => b,
+                Err(e) => {
+                    tracing::warn!(consumer = %self.name, error = %e, "receive failed; retrying");
+                    tokio::time::sleep(Duration::from_millis(200)).await;
+                    continue;
+                }
+            };
+            tracing::debug!(consumer = %self.name, events = batch.len(), "batch received");
+            // The batch is retried until it is applied or dead-lettered: nothing is skipped.
+            while let Err(e) = self.process(&batch).await {
+                tracing::error!(consumer = %self.name, error = %e, "cannot apply batch; retrying");
+                tokio::time::sleep(Duration::from_millis(500)).await;
+            }
+            if let Err(e) = subscription.commit(&batch).await {
+                tracing::warn!(consumer = %self.name, error = %e, "offset commit failed; events will be redelivered and de-duplicated");
+            }
+        }
+        subscription.close().await;
+    }
+
+    async fn report_lag(&self, subscription: &mut dyn Subscription) {
+        for (topic, lag) in subscription.lag().await {
+            metrics().consumer_lag.record(lag, &[label("consumer", self.name.clone()), label("topic", topic)]);
+        }
+    }
+
+    /// Applies a batch: all in one transaction, or one by one if any event fails.
+    pub async fn process(&self, batch: &[Delivery]) -> anyhow::Result<()> {
+        if batch.len() > 1 {
+            let mut tx = self.db.begin().await?;
+            let mut outcomes = Vec::with_capacity(batch.len());
+            let mut all_ok = true;
+            for delivery in batch {
+                match self.apply(&mut tx, delivery).await {
+                    Ok(o) => outcomes.push(o),
+                    Err(_) => {
+                        all_ok = false;
+                        break;
+                    }
+                }
+            }
+            if all_ok {
+                tx.commit().await?;
+                self.outbox_signal.notify_one();
+                for o in outcomes {
+                    self.count(&o);
+                }
+                return Ok(());
+            }
+            tx.rollback().await?;
+        }
+        for delivery in batch {
+            let outcome = self.process_one(delivery).await?;
+            self.count(&outcome);
+        }
+        self.outbox_signal.notify_one();
+        Ok(())
+    }
+
+    fn count(&self, outcome: &Outcome) {
+        let outcome = match outcome {
+            Outcome::Applied => "ok",
+            Outcome::Duplicate => "duplicate",
+            Outcome::DeadLetter => "dead_letter",
+        };
+        metrics().events_handled.add(1, &[label("consumer", self.name.clone()), label("outcome", outcome)]);
+    }
+
+    async fn process_one(&self, delivery: &Delivery) -> anyhow::Result<Outcome> {
+        let mut last_error = String::new();
+        let mut backoff = Duration::from_millis(self.config.retry_backoff_ms);
+        for attempt in 1..=self.config.max_attempts {
+            let mut tx = self.db.begin().await?;
+            match self.apply(&mut tx, delivery).await {
+                Ok(outcome) => {
+                    tx.commit().await?;
+                    return Ok(outcome);
+                }
+                Err(HandlerError::Permanent(reason)) => {
+                    tx.rollback().await?;
+                    return self.dead_letter(delivery, &reason, attempt).await;
+                }
+                Err(HandlerError::Transient(e)) => {
+                    tx.rollback().await?;
+                    last_error = format!("{e:#}");
+                    metrics().event_retries.add(1, &[label("consumer", self.name.clone())]);
+                    tracing::warn!(consumer = %self.name, attempt, error = %last_error, "handler failed");
+                    if attempt < self.config.max_attempts {
+                        tokio::time::sleep(backoff).await;
+                        backoff = (backoff * 2).min(Duration::from_secs(30));
+                    }
+                }
+            }
+        }
+        self.dead_letter(delivery, &format!("gave up after {} attempts: {last_error}", self.config.max_attempts), self.config.max_attempts)
+            .await
+    }
+
+    /// Decodes, de-duplicates and hands one event to the handler inside `tx`.
+    async fn apply(&self, tx: &mut Transaction<'static, Any>, delivery: &Delivery) -> Result<Outcome, HandlerError> {
+        let envelope = match Envelope::decode(delivery.record.payload.as_slice()) {
+            Ok(e) if !e.id.is_empty() && !e.r#type.is_empty() => e,
+            Ok(_) => return Err(HandlerError::Permanent("envelope has no id or type".into())),
+            Err(e) => return Err(HandlerError::Permanent(format!("payload is not an event envelope: {e}"))),
+        };
+        let span = tracing::info_span!(
+            "event.process",
+            otel.name = %format!("{} process", delivery.record.topic),
+            otel.kind = "consumer",
+            messaging.system = "kafka",
+            messaging.destination.name = %delivery.record.topic,
+            messaging.consumer.group.name = %self.name,
+            messaging.message.id = %envelope.id,
+        );
+        crate::telemetry::set_remote_parent(&span, &envelope.traceparent);
+        async {
+            if !self.mark_handled(tx, &envelope.id).await? {
+                return Ok(Outcome::Duplicate);
+            }
+            self.handler.handle(tx, &delivery.record.topic, &envelope).await?;
+            Ok(Outcome::Applied)
+        }
+        .instrument(span)
+        .await
+    }
+
+    /// Records `event_id` in the inbox; false if it was already there.
+    async fn mark_handled(&self, conn: &mut AnyConnection, event_id: &str) -> Result<bool, sqlx::Error> {
+        let inserted = sqlx::query(
+            "INSERT INTO hrmesh_inbox (consumer, event_id, handled_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+        )
+        .bind(&self.name)
+        .bind(event_id)
+        .bind(crate::time::now_ms())
+        .execute(conn)
+        .await?;
+        Ok(inserted.rows_affected() == 1)
+    }
+
+    /// Sends `delivery` to the dead-letter topic with `reason`, marking it handled in the same transaction.
+    async fn dead_letter(&self, delivery: &Delivery, reason: &str, attempts: u32) -> anyhow::Result<Outcome> {
+        let source = format!("{}/{}/{}", delivery.record.topic, delivery.partition, delivery.offset);
+        // The position identifies the record even when its payload has no readable id; the
+        // padding keeps outbox (id) order equal to offset order.
+        let id = format!("dlq:{}:{}/{:010}/{:020}", self.name, delivery.record.topic, delivery.partition, delivery.offset);
+        tracing::warn!(consumer = %self.name, %source, %reason, "event dead-lettered");
+        let mut record = Record {
+            topic: dead_letter_topic(&self.name),
+            key: delivery.record.key.clone(),
+            headers: delivery.record.headers.clone(),
+            payload: delivery.record.payload.clone(),
+        };
+        record.headers.push((headers::DLQ_REASON.into(), reason.to_owned()));
+        record.headers.push((headers::DLQ_SOURCE.into(), source));
+        record.headers.push((headers::DLQ_ATTEMPTS.into(), attempts.to_string()));
+        let mut tx = self.db.begin().await?;
+        if self.mark_handled(&mut tx, &id).await? {
+            outbox::enqueue_record(&mut tx, &id, &record).await?;
+        }
+        tx.commit().await?;
+        Ok(Outcome::DeadLetter)
+    }
+}

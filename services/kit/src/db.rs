@@ -1,0 +1,113 @@
+//! Storage: one sqlx `Any` pool per service — a SQLite file per service in embedded mode, the
+//! service's own schema in PostgreSQL in platform mode. Queries are written once, in the SQL both
+//! understand (`$1` placeholders, `ON CONFLICT`, `RETURNING`, BIGINT millisecond timestamps).
+
+use std::{str::FromStr, sync::LazyLock, time::Duration};
+
+use sqlx::{
+    Any, AnyPool, AssertSqlSafe, Connection, Executor, Transaction,
+    any::{AnyConnectOptions, AnyPoolOptions},
+    migrate::Migrator,
+};
+
+use crate::config::{Config, Mode};
+
+/// Which engine is behind a [`Database`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A service's database.
+#[derive(Debug, Clone)]
+pub struct Database {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+/// The kit's own tables (outbox, inbox); tracked apart from each service's migrations.
+static KIT_MIGRATIONS: LazyLock<Migrator> = LazyLock::new(|| {
+    let mut migrator = sqlx::migrate!("./migrations");
+    migrator.dangerous_set_table_name("_hrmesh_kit_migrations");
+    migrator
+});
+
+impl Database {
+    /// Connects to `service`'s database, creating the file or schema when missing.
+    pub async fn connect(config: &Config, service: &str) -> anyhow::Result<Self> {
+        sqlx::any::install_default_drivers();
+        match config.mode {
+            Mode::Embedded => {
+                std::fs::create_dir_all(&config.data_dir)?;
+                let path = config.data_dir.join(format!("{service}.db"));
+                let url = format!("sqlite://{}?mode=rwc", path.display());
+                let pool = AnyPoolOptions::new()
+                    .max_connections(4)
+                    .after_connect(|conn, _| {
+                        Box::pin(async move {
+                            conn.execute(
+                                "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
+                                 PRAGMA busy_timeout = 30000; PRAGMA foreign_keys = ON;",
+                            )
+                            .await?;
+                            Ok(())
+                        })
+                    })
+                    .connect(&url)
+                    .await?;
+                Ok(Self { pool, backend: Backend::Sqlite })
+            }
+            Mode::Platform => {
+                let schema = service.to_owned();
+                let options = AnyConnectOptions::from_str(&config.database.url)?;
+                let mut admin = sqlx::AnyConnection::connect_with(&options).await?;
+                admin.execute(AssertSqlSafe(format!("CREATE SCHEMA IF NOT EXISTS \"{schema}\""))).await?;
+                admin.close().await?;
+                let search_path = format!("SET search_path TO \"{schema}\"");
+                let pool = AnyPoolOptions::new()
+                    .max_connections(config.database.max_connections)
+                    .acquire_timeout(Duration::from_secs(10))
+                    .after_connect(move |conn, _| {
+                        let search_path = search_path.clone();
+                        Box::pin(async move {
+                            conn.execute(AssertSqlSafe(search_path)).await?;
+                            Ok(())
+                        })
+                    })
+                    .connect_with(options)
+                    .await?;
+                Ok(Self { pool, backend: Backend::Postgres })
+            }
+        }
+    }
+
+    /// Applies the kit's migrations, then the service's (each under sqlx's advisory lock).
+    pub async fn migrate(&self, service: &Migrator) -> anyhow::Result<()> {
+        KIT_MIGRATIONS.run(&self.pool).await?;
+        service.run(&self.pool).await?;
+        Ok(())
+    }
+
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Starts a write transaction. SQLite takes the write lock up front (`BEGIN IMMEDIATE`) so
+    /// concurrent writers wait instead of failing on a stale snapshot.
+    pub async fn begin(&self) -> Result<Transaction<'static, Any>, sqlx::Error> {
+        match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
+            Backend::Postgres => self.pool.begin().await,
+        }
+    }
+
+    /// Closes the pool, waiting for connections in use.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}

@@ -1,0 +1,186 @@
+//! The one mapping from service errors to `tonic::Status`.
+//!
+//! Each service has its own error enum (thiserror) and converts it into [`ApiError`]; this file
+//! is the only place that turns an [`ApiError`] into a gRPC status, so every service reports
+//! bad input, missing consent or a denial the same way.
+
+use tonic::{Code, Status};
+use tonic_types::{ErrorDetails, StatusExt};
+
+/// One invalid request field and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldViolation {
+    pub field: String,
+    pub description: String,
+}
+
+impl FieldViolation {
+    pub fn new(field: impl Into<String>, description: impl Into<String>) -> Self {
+        Self { field: field.into(), description: description.into() }
+    }
+}
+
+/// Classified failure of an RPC.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("invalid request: {}", describe(.0))]
+    InvalidArgument(Vec<FieldViolation>),
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{0}")]
+    AlreadyExists(String),
+    #[error("{0}")]
+    FailedPrecondition(String),
+    #[error("{0}")]
+    PermissionDenied(String),
+    #[error("{0}")]
+    Unauthenticated(String),
+    #[error("service unavailable: {0}")]
+    Unavailable(String),
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+fn describe(violations: &[FieldViolation]) -> String {
+    violations
+        .iter()
+        .map(|v| format!("{}: {}", v.field, v.description))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+impl From<sqlx::Error> for ApiError {
+    fn from(err: sqlx::Error) -> Self {
+        ApiError::Internal(err.into())
+    }
+}
+
+impl From<ApiError> for Status {
+    fn from(err: ApiError) -> Self {
+        match err {
+            ApiError::InvalidArgument(violations) => {
+                let mut details = ErrorDetails::new();
+                for v in &violations {
+                    details.add_bad_request_violation(v.field.clone(), v.description.clone());
+                }
+                Status::with_error_details(
+                    Code::InvalidArgument,
+                    format!("invalid request: {}", describe(&violations)),
+                    details,
+                )
+            }
+            ApiError::NotFound(m) => Status::not_found(m),
+            ApiError::AlreadyExists(m) => Status::already_exists(m),
+            ApiError::FailedPrecondition(m) => Status::failed_precondition(m),
+            ApiError::PermissionDenied(m) => Status::permission_denied(m),
+            ApiError::Unauthenticated(m) => Status::unauthenticated(m),
+            ApiError::Unavailable(m) => Status::unavailable(m),
+            ApiError::Internal(err) => {
+                let trace_id = crate::telemetry::current_trace_id();
+                tracing::error!(error = ?err, %trace_id, "internal error");
+                Status::internal(format!("internal error (trace id {trace_id})"))
+            }
+        }
+    }
+}
+
+/// Collects field violations while a request is parsed, so the caller learns every problem at once.
+#[derive(Debug, Default)]
+pub struct Violations(Vec<FieldViolation>);
+
+impl Violations {
+    /// Keeps the value of `result`, or records its violation and returns `None`.
+    pub fn check<T>(&mut self, result: Result<T, FieldViolation>) -> Option<T> {
+        match result {
+            Ok(value) => Some(value),
+            Err(violation) => {
+                self.0.push(violation);
+                None
+            }
+        }
+    }
+
+    /// Records a violation directly.
+    pub fn add(&mut self, field: &str, description: impl Into<String>) {
+        self.0.push(FieldViolation::new(field, description));
+    }
+
+    /// The InvalidArgument error carrying every recorded violation.
+    pub fn into_error(self) -> ApiError {
+        ApiError::InvalidArgument(self.0)
+    }
+
+    /// `Err(InvalidArgument)` if anything was recorded.
+    pub fn finish(self) -> Result<(), ApiError> {
+        if self.0.is_empty() { Ok(()) } else { Err(ApiError::InvalidArgument(self.0)) }
+    }
+}
+
+/// Parses a required, trimmed text field of at most `max` characters.
+pub fn required_text(field: &str, value: &str, max: usize) -> Result<String, FieldViolation> {
+    let value = value.trim();
+    if value.is_empty() {
+        return Err(FieldViolation::new(field, "must not be empty"));
+    }
+    if value.chars().count() > max {
+        return Err(FieldViolation::new(field, format!("must be at most {max} characters")));
+    }
+    Ok(value.to_owned())
+}
+
+/// Parses an identifier: 1..=128 characters of ASCII letters, digits, '-', '_', '.', ':' or '/'.
+pub fn identifier(field: &str, value: &str) -> Result<String, FieldViolation> {
+    if value.is_empty() {
+        return Err(FieldViolation::new(field, "must not be empty"));
+    }
+    if value.len() > 128 {
+        return Err(FieldViolation::new(field, "must be at most 128 characters"));
+    }
+    let ok = value
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | ':' | '/'));
+    if !ok {
+        return Err(FieldViolation::new(
+            field,
+            "may only contain ASCII letters, digits, '-', '_', '.', ':' and '/'",
+        ));
+    }
+    Ok(value.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn invalid_argument_carries_every_field_violation() {
+        let mut v = Violations::default();
+        v.add("email", "must contain '@'");
+        v.add("job_id", "must not be empty");
+        let status: Status = v.finish().expect_err("two violations").into();
+        assert_eq!(status.code(), Code::InvalidArgument);
+        let details = status.get_error_details();
+        let fields: Vec<_> = details
+            .bad_request()
+            .expect("bad request details")
+            .field_violations
+            .iter()
+            .map(|f| f.field.as_str())
+            .collect();
+        assert_eq!(fields, ["email", "job_id"]);
+    }
+
+    #[test]
+    fn internal_errors_hide_their_cause() {
+        let status: Status = ApiError::Internal(anyhow::anyhow!("password=hunter2")).into();
+        assert_eq!(status.code(), Code::Internal);
+        assert!(!status.message().contains("hunter2"));
+    }
+
+    #[test]
+    fn identifiers_reject_whitespace_and_empty() {
+        assert!(identifier("id", "cand-1").is_ok());
+        assert!(identifier("id", "").is_err());
+        assert!(identifier("id", "a b").is_err());
+    }
+}

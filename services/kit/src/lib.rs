@@ -1,0 +1,19 @@
+//! Shared plumbing of hrmesh services: configuration, telemetry, the error mapping, auth, the
+//! gRPC server, storage, the event bus, outbox and consumers. Domain logic lives in the services.
+
+pub mod auth;
+pub mod bus;
+pub mod cache;
+pub mod config;
+pub mod consumer;
+pub mod db;
+pub mod error;
+pub mod events;
+pub mod outbox;
+pub mod runtime;
+pub mod server;
+pub mod service;
+pub mod telemetry;
+pub mod time;
+
+pub use error::{ApiError, FieldViolation, Violations};

@@ -1,0 +1,163 @@
+//! Starts a set of services in one process: storage and migrations, the event bus and its
+//! topics, one outbox relay and the consumers per service, and one gRPC server for all of them.
+//! Embedded mode runs every service this way; platform mode runs one service per process.
+
+use std::{collections::BTreeSet, net::SocketAddr, sync::Arc};
+
+use tokio::task::JoinSet;
+use tokio_util::sync::CancellationToken;
+use tonic::service::RoutesBuilder;
+
+use crate::{
+    auth::Authenticator,
+    bus::{EventBus, embedded::EmbeddedBus, kafka::KafkaBus},
+    cache::Cache,
+    config::{Config, Mode},
+    consumer::Consumer,
+    db::Database,
+    events::{GOVERNANCE_TOPIC, dead_letter_topic, governed_topic, raw_topic},
+    outbox::Relay,
+    server::GrpcServer,
+    service::{ServiceContext, ServiceDef},
+};
+
+/// Services that publish domain events on a raw topic (governance republishes them governed).
+pub const DOMAIN_SERVICES: [&str; 7] =
+    ["recruiting", "onboarding", "analytics", "engagement", "skills", "performance", "selfservice"];
+
+/// Every raw and governed topic plus governance's own stream.
+pub fn platform_topics() -> Vec<String> {
+    let mut topics: Vec<String> = DOMAIN_SERVICES.iter().flat_map(|s| [raw_topic(s), governed_topic(s)]).collect();
+    topics.push(GOVERNANCE_TOPIC.to_owned());
+    topics
+}
+
+/// Opens the bus of the configured mode.
+pub async fn connect_bus(config: &Config) -> anyhow::Result<Arc<dyn EventBus>> {
+    Ok(match config.mode {
+        Mode::Embedded => Arc::new(EmbeddedBus::open(&config.data_dir.join("events.db")).await?),
+        Mode::Platform => Arc::new(KafkaBus::new(&config.kafka)?),
+    })
+}
+
+/// Runs migrations of `defs` and returns (used by `hrmesh migrate`).
+pub async fn migrate(config: &Config, defs: &[ServiceDef]) -> anyhow::Result<()> {
+    for def in defs {
+        let db = Database::connect(config, def.name).await?;
+        db.migrate(def.migrations).await.map_err(|e| anyhow::anyhow!("migrating {}: {e}", def.name))?;
+        tracing::info!(service = def.name, "migrations applied");
+        db.close().await;
+    }
+    Ok(())
+}
+
+/// A running process.
+pub struct Running {
+    /// Where the gRPC server listens.
+    pub addr: SocketAddr,
+    shutdown: CancellationToken,
+    server: tokio::task::JoinHandle<anyhow::Result<()>>,
+    workers_stop: CancellationToken,
+    workers: JoinSet<()>,
+    databases: Vec<Database>,
+}
+
+impl std::fmt::Debug for Running {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Running").field("addr", &self.addr).finish_non_exhaustive()
+    }
+}
+
+/// Starts `defs` with `config` and returns once the server accepts calls.
+pub async fn start(config: Config, defs: &[ServiceDef]) -> anyhow::Result<Running> {
+    let config = Arc::new(config);
+    let mut auth_config = config.auth.clone();
+    if config.mode == Mode::Embedded && auth_config.keys.is_empty() {
+        auth_config.keys.push(crate::auth::embedded_key(&config)?);
+    }
+    let auth = Authenticator::new(&auth_config)?;
+    let bus = connect_bus(&config).await?;
+    let cache = Cache::connect(&config).await?;
+
+    let workers_stop = CancellationToken::new();
+    let mut workers = JoinSet::new();
+    let mut routes = RoutesBuilder::default();
+    let mut names = Vec::new();
+    let mut topics: BTreeSet<String> = platform_topics().into_iter().collect();
+    let mut consumers = Vec::new();
+    let mut databases = Vec::new();
+
+    for def in defs {
+        let db = Database::connect(&config, def.name).await?;
+        db.migrate(def.migrations).await.map_err(|e| anyhow::anyhow!("migrating {}: {e}", def.name))?;
+        databases.push(db.clone());
+        let ctx = ServiceContext::new(def.name, Arc::clone(&config), db.clone(), Arc::clone(&bus), cache.clone());
+        let service = (def.build)(ctx.clone())?;
+        names.extend(service.register(&mut routes, &auth));
+        for c in service.consumers() {
+            topics.insert(dead_letter_topic(&c.name));
+            consumers.push(Consumer {
+                name: c.name,
+                topics: c.topics,
+                handler: c.handler,
+                db: db.clone(),
+                bus: Arc::clone(&bus),
+                config: config.events.clone(),
+                outbox_signal: ctx.outbox_signal(),
+            });
+        }
+        let relay = Relay {
+            service: def.name,
+            db,
+            bus: Arc::clone(&bus),
+            signal: ctx.outbox_signal(),
+            batch: config.events.relay_batch,
+            poll: std::time::Duration::from_millis(config.events.relay_poll_ms),
+        };
+        workers.spawn(relay.run(workers_stop.clone()));
+    }
+    let topics: Vec<String> = topics.into_iter().collect();
+    bus.ensure_topics(&topics).await.map_err(|e| anyhow::anyhow!("creating topics: {e}"))?;
+    for consumer in consumers {
+        workers.spawn(consumer.run(workers_stop.clone()));
+    }
+
+    let server = GrpcServer::bind(SocketAddr::new(config.grpc.host, config.grpc.port), routes.routes(), names).await?;
+    let addr = server.local_addr()?;
+    let shutdown = CancellationToken::new();
+    let server = tokio::spawn(server.serve(shutdown.clone(), config.drain_grace()));
+    tracing::info!(%addr, mode = ?config.mode, services = ?defs, "hrmesh is serving");
+    Ok(Running { addr, shutdown, server, workers_stop, workers, databases })
+}
+
+impl Running {
+    /// The token that starts a graceful shutdown when cancelled.
+    pub fn shutdown_token(&self) -> CancellationToken {
+        self.shutdown.clone()
+    }
+
+    /// Waits for shutdown to be requested, then stops in order: health NOT_SERVING and drain
+    /// the server, stop consumers (storing offsets) and relays (publishing what is left), close storage.
+    pub async fn wait(mut self) -> anyhow::Result<()> {
+        let served = (&mut self.server).await;
+        self.workers_stop.cancel();
+        while self.workers.join_next().await.is_some() {}
+        for db in &self.databases {
+            db.close().await;
+        }
+        tracing::info!("hrmesh stopped");
+        served?
+    }
+
+    /// Graceful stop: [`Running::shutdown_token`] + [`Running::wait`].
+    pub async fn stop(self) -> anyhow::Result<()> {
+        self.shutdown.cancel();
+        self.wait().await
+    }
+
+    /// Stops everything at once, as a crash would: no drain, no final commits.
+    pub fn kill(mut self) {
+        self.server.abort();
+        self.workers.abort_all();
+    }
+}

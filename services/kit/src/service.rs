@@ -1,0 +1,85 @@
+//! What a service crate hands the runtime, and what the runtime hands a service.
+
+use std::sync::Arc;
+
+use sqlx::{Any, Transaction, migrate::Migrator};
+use tokio::sync::Notify;
+use tonic::service::RoutesBuilder;
+
+use crate::{
+    auth::Authenticator, bus::EventBus, cache::Cache, config::Config, consumer::EventHandler, db::Database,
+    events::EventSource,
+};
+
+/// Everything a service needs from its environment; the service does not know the run mode.
+#[derive(Clone)]
+pub struct ServiceContext {
+    pub name: &'static str,
+    pub config: Arc<Config>,
+    pub db: Database,
+    pub bus: Arc<dyn EventBus>,
+    pub cache: Cache,
+    /// Stamps the service's events with its name and tenant.
+    pub events: EventSource,
+    outbox_signal: Arc<Notify>,
+}
+
+impl std::fmt::Debug for ServiceContext {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ServiceContext").field("name", &self.name).finish_non_exhaustive()
+    }
+}
+
+impl ServiceContext {
+    pub fn new(name: &'static str, config: Arc<Config>, db: Database, bus: Arc<dyn EventBus>, cache: Cache) -> Self {
+        let events = EventSource { service: name, tenant: config.tenant.clone() };
+        Self { name, config, db, bus, cache, events, outbox_signal: Arc::new(Notify::new()) }
+    }
+
+    /// Commits a transaction that may have written outbox rows and wakes the relay.
+    pub async fn commit(&self, tx: Transaction<'static, Any>) -> Result<(), sqlx::Error> {
+        tx.commit().await?;
+        self.outbox_signal.notify_one();
+        Ok(())
+    }
+
+    /// The signal the relay waits on.
+    pub fn outbox_signal(&self) -> Arc<Notify> {
+        Arc::clone(&self.outbox_signal)
+    }
+}
+
+/// A consumer group a service runs.
+pub struct ConsumerDef {
+    /// Group name, e.g. `governance`; unique per service.
+    pub name: String,
+    /// Logical topics, e.g. `hr.recruiting.v1`.
+    pub topics: Vec<String>,
+    pub handler: Arc<dyn EventHandler>,
+}
+
+/// A running service's contribution to its process.
+pub trait Service: Send + Sync + 'static {
+    /// Adds the service's gRPC endpoints (each wrapped in `auth`'s interceptor) and returns
+    /// their fully-qualified names for health reporting.
+    fn register(&self, routes: &mut RoutesBuilder, auth: &Authenticator) -> Vec<&'static str>;
+
+    /// The consumer groups the service runs.
+    fn consumers(&self) -> Vec<ConsumerDef> {
+        Vec::new()
+    }
+}
+
+/// How to build a service: its name, its migrations and its constructor.
+#[derive(Clone, Copy)]
+pub struct ServiceDef {
+    pub name: &'static str,
+    pub migrations: &'static Migrator,
+    pub build: fn(ServiceContext) -> anyhow::Result<Box<dyn Service>>,
+}
+
+impl std::fmt::Debug for ServiceDef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name)
+    }
+}
