@@ -3,11 +3,16 @@
 
 use hrmesh_kit::{auth::Role, events::governed_topic, runtime};
 use hrmesh_proto::{
-    analytics::v1::{GetApplicationCountsRequest, analytics_service_client::AnalyticsServiceClient},
+    analytics::v1::{
+        GetApplicationCountsRequest, analytics_service_client::AnalyticsServiceClient,
+    },
     events::v1::Envelope,
-    governance::v1::{AuditRecord, ListAuditRecordsRequest, governance_service_client::GovernanceServiceClient},
+    governance::v1::{
+        AuditRecord, ListAuditRecordsRequest, governance_service_client::GovernanceServiceClient,
+    },
     recruiting::v1::{
-        Application, CandidateApplied, SubmitApplicationRequest, recruiting_service_client::RecruitingServiceClient,
+        Application, CandidateApplied, SubmitApplicationRequest,
+        recruiting_service_client::RecruitingServiceClient,
     },
 };
 use prost::Message;
@@ -31,32 +36,48 @@ pub fn application(candidate: &str, job: &str) -> SubmitApplicationRequest {
 
 /// Submits as HR.
 pub async fn submit(app: &TestApp, request: SubmitApplicationRequest) -> Application {
-    let mut client = RecruitingServiceClient::new(app.authed("recruiting", "hr-1", &[Role::HrAdmin]).await);
-    client.submit_application(request).await.expect("submit").into_inner().application.expect("application")
+    let mut client =
+        RecruitingServiceClient::new(app.authed("recruiting", "hr-1", &[Role::HrAdmin]).await);
+    client
+        .submit_application(request)
+        .await
+        .expect("submit")
+        .into_inner()
+        .application
+        .expect("application")
 }
 
 /// Waits until analytics counts exactly `expected` applications for `job`.
 pub async fn wait_for_count(app: &TestApp, job: &str, expected: u64) {
-    let client = AnalyticsServiceClient::new(app.authed("analytics", "hr-1", &[Role::HrAdmin]).await);
-    eventually(&format!("{expected} applications for {job} in analytics"), PATIENCE, || {
-        let mut client = client.clone();
-        async move {
-            let counts = client
-                .get_application_counts(GetApplicationCountsRequest { job_id: job.into() })
-                .await
-                .ok()?
-                .into_inner();
-            (counts.total == expected).then_some(())
-        }
-    })
+    let client =
+        AnalyticsServiceClient::new(app.authed("analytics", "hr-1", &[Role::HrAdmin]).await);
+    eventually(
+        &format!("{expected} applications for {job} in analytics"),
+        PATIENCE,
+        || {
+            let mut client = client.clone();
+            async move {
+                let counts = client
+                    .get_application_counts(GetApplicationCountsRequest { job_id: job.into() })
+                    .await
+                    .ok()?
+                    .into_inner();
+                (counts.total == expected).then_some(())
+            }
+        },
+    )
     .await;
 }
 
 /// The whole audit trail, as the DPO sees it.
 pub async fn audit_trail(app: &TestApp) -> Vec<AuditRecord> {
-    let mut client = GovernanceServiceClient::new(app.authed("governance", "dpo-1", &[Role::Dpo]).await);
+    let mut client =
+        GovernanceServiceClient::new(app.authed("governance", "dpo-1", &[Role::Dpo]).await);
     client
-        .list_audit_records(ListAuditRecordsRequest { after_sequence: 0, page_size: 1000 })
+        .list_audit_records(ListAuditRecordsRequest {
+            after_sequence: 0,
+            page_size: 1000,
+        })
         .await
         .expect("audit records")
         .into_inner()
@@ -81,11 +102,20 @@ async fn application_flows_through_governance_to_analytics(mode: RunMode) {
 
     // What internal subscribers get: a pseudonym and only the fields the purpose allows.
     let bus = runtime::connect_bus(&app.config).await.expect("bus");
-    let mut reader = bus.subscribe("it-governed-reader", &[governed_topic("recruiting")]).await.expect("subscribe");
-    let batch = tokio::time::timeout(PATIENCE, reader.next_batch(10)).await.expect("governed event").expect("batch");
+    let mut reader = bus
+        .subscribe("it-governed-reader", &[governed_topic("recruiting")])
+        .await
+        .expect("subscribe");
+    let batch = tokio::time::timeout(PATIENCE, reader.next_batch(10))
+        .await
+        .expect("governed event")
+        .expect("batch");
     let governed = Envelope::decode(batch[0].record.payload.as_slice()).expect("envelope");
     assert_eq!(governed.subject, record.subject_pseudonym);
-    assert_eq!(batch[0].record.key, record.subject_pseudonym, "Kafka key is the pseudonym, not the person");
+    assert_eq!(
+        batch[0].record.key, record.subject_pseudonym,
+        "Kafka key is the pseudonym, not the person"
+    );
     assert_eq!(governed.pseudonym_key_version, 1);
     let payload = CandidateApplied::decode(governed.data.as_slice()).expect("payload");
     assert_eq!(payload.job_id, "job-7");
@@ -98,7 +128,10 @@ async fn application_flows_through_governance_to_analytics(mode: RunMode) {
 
 async fn idempotent_resubmission_stores_and_emits_once(mode: RunMode) {
     let app = TestApp::spawn(mode).await;
-    let request = SubmitApplicationRequest { idempotency_key: "retry-42".into(), ..application("cand-2", "job-i") };
+    let request = SubmitApplicationRequest {
+        idempotency_key: "retry-42".into(),
+        ..application("cand-2", "job-i")
+    };
     let first = submit(&app, request.clone()).await;
     let second = submit(&app, request).await;
     assert_eq!(first.application_id, second.application_id);
@@ -108,4 +141,7 @@ async fn idempotent_resubmission_stores_and_emits_once(mode: RunMode) {
     app.stop().await;
 }
 
-both_modes!(application_flows_through_governance_to_analytics, idempotent_resubmission_stores_and_emits_once);
+both_modes!(
+    application_flows_through_governance_to_analytics,
+    idempotent_resubmission_stores_and_emits_once
+);

@@ -18,9 +18,7 @@ use hrmesh_kit::{
 };
 use sqlx::{Connection, Executor};
 use tonic::{
-    Request, Status,
-    metadata::MetadataValue,
-    service::interceptor::InterceptedService,
+    Request, Status, metadata::MetadataValue, service::interceptor::InterceptedService,
     transport::Channel,
 };
 
@@ -28,7 +26,8 @@ const TEST_SECRET: &str = "integration-test-secret-of-at-least-32-bytes";
 
 /// PostgreSQL server used by platform-mode tests.
 pub fn postgres_url(database: &str) -> String {
-    let base = std::env::var("HRMESH_TEST_POSTGRES").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into());
+    let base = std::env::var("HRMESH_TEST_POSTGRES")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into());
     format!("{base}/{database}")
 }
 
@@ -55,14 +54,22 @@ fn start_tansu() -> String {
         std::path::Path::new(&tansu).exists(),
         "no Kafka broker: set HRMESH_TEST_KAFKA=host:port or run scripts/test.sh once to install tansu into {cache}/bin"
     );
-    let port = std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("free port");
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("free port");
     let url = format!("tcp://127.0.0.1:{port}");
     let script = format!(
         "{tansu} broker --listener-url {url} --advertised-listener-url {url} --storage-engine memory://tansu/ \
          >/dev/null 2>&1 & child=$!; while kill -0 {parent} 2>/dev/null; do sleep 1; done; kill $child",
         parent = std::process::id()
     );
-    Command::new("sh").arg("-c").arg(script).stdin(Stdio::null()).spawn().expect("start tansu");
+    Command::new("sh")
+        .arg("-c")
+        .arg(script)
+        .stdin(Stdio::null())
+        .spawn()
+        .expect("start tansu");
     for _ in 0..100 {
         if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
             return format!("127.0.0.1:{port}");
@@ -101,7 +108,10 @@ impl TestApp {
     pub async fn spawn_with(mode: RunMode, adjust: impl FnOnce(&mut Config)) -> TestApp {
         if let Ok(filter) = std::env::var("HRMESH_TEST_LOG") {
             // Logs for debugging a test: HRMESH_TEST_LOG=info,hrmesh_kit=debug cargo test ...
-            let telemetry = hrmesh_kit::config::TelemetryConfig { log_filter: filter, ..Config::default().telemetry };
+            let telemetry = hrmesh_kit::config::TelemetryConfig {
+                log_filter: filter,
+                ..Config::default().telemetry
+            };
             std::mem::forget(hrmesh_kit::telemetry::init("it", &telemetry).expect("telemetry"));
         }
         let data_dir = tempfile::tempdir().expect("temp dir");
@@ -111,8 +121,11 @@ impl TestApp {
         config.tenant = "acme".into();
         config.grpc.port = 0;
         config.grpc.drain_grace_ms = 200;
-        config.auth.keys =
-            vec![AuthKey { kid: "test".into(), algorithm: KeyAlgorithm::HS256, key: Secret::new(TEST_SECRET) }];
+        config.auth.keys = vec![AuthKey {
+            kid: "test".into(),
+            algorithm: KeyAlgorithm::HS256,
+            key: Secret::new(TEST_SECRET),
+        }];
         config.governance.pseudonym_key = Secret::new("integration-test-pseudonym-key-32-bytes!");
         config.events.retry_backoff_ms = 10;
         config.events.max_attempts = 3;
@@ -120,8 +133,13 @@ impl TestApp {
         if mode == RunMode::Platform {
             config.mode = Mode::Platform;
             let database = format!("hrmesh_it_{unique}");
-            let mut admin = sqlx::PgConnection::connect(&postgres_url("postgres")).await.expect("connect to PostgreSQL");
-            admin.execute(sqlx::AssertSqlSafe(format!("CREATE DATABASE {database}"))).await.expect("create database");
+            let mut admin = sqlx::PgConnection::connect(&postgres_url("postgres"))
+                .await
+                .expect("connect to PostgreSQL");
+            admin
+                .execute(sqlx::AssertSqlSafe(format!("CREATE DATABASE {database}")))
+                .await
+                .expect("create database");
             config.database.url = postgres_url(&database);
             config.database.max_connections = 5;
             config.kafka.brokers = kafka_brokers();
@@ -132,8 +150,14 @@ impl TestApp {
         adjust(&mut config);
         config.validate().expect("test configuration is valid");
         let issuer = TokenIssuer::from_config(&config.auth).expect("token issuer");
-        let mut app =
-            TestApp { mode, config, issuer, running: Vec::new(), addrs: HashMap::new(), _data_dir: data_dir };
+        let mut app = TestApp {
+            mode,
+            config,
+            issuer,
+            running: Vec::new(),
+            addrs: HashMap::new(),
+            _data_dir: data_dir,
+        };
         app.start().await;
         app
     }
@@ -141,10 +165,24 @@ impl TestApp {
     async fn start(&mut self) {
         let groups: Vec<Vec<hrmesh_kit::service::ServiceDef>> = match self.mode {
             RunMode::Embedded => vec![hrmesh::all_services()],
-            RunMode::Platform => hrmesh::all_services().into_iter().map(|d| vec![d]).collect(),
+            RunMode::Platform => hrmesh::all_services()
+                .into_iter()
+                .map(|d| vec![d])
+                .collect(),
         };
         for defs in groups {
-            let running = runtime::start(self.config.clone(), &defs).await.expect("start hrmesh");
+            let running = runtime::start(self.config.clone(), &defs)
+                .await
+                .expect("start hrmesh");
+            // Kafka group joins take seconds; tests start once every consumer has partitions.
+            let deadline = tokio::time::Instant::now() + PATIENCE;
+            while !running.consumers_ready() {
+                assert!(
+                    tokio::time::Instant::now() < deadline,
+                    "consumers did not join their groups"
+                );
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
             for def in &defs {
                 self.addrs.insert(def.name, running.addr);
             }
@@ -184,19 +222,36 @@ impl TestApp {
 
     /// A signed token for `subject` with `roles`.
     pub fn token(&self, subject: &str, roles: &[Role]) -> String {
-        self.issuer.issue(subject, roles, Duration::from_secs(600)).expect("token")
+        self.issuer
+            .issue(subject, roles, Duration::from_secs(600))
+            .expect("token")
     }
 
     /// A channel to the process serving `service`.
     pub async fn channel(&self, service: &str) -> Channel {
-        let addr = self.addrs.get(service).unwrap_or_else(|| panic!("no service {service}"));
-        Channel::from_shared(format!("http://{addr}")).expect("uri").connect().await.expect("connect")
+        let addr = self
+            .addrs
+            .get(service)
+            .unwrap_or_else(|| panic!("no service {service}"));
+        Channel::from_shared(format!("http://{addr}"))
+            .expect("uri")
+            .connect()
+            .await
+            .expect("connect")
     }
 
     /// A channel to `service` whose calls carry a token for `subject` with `roles`.
-    pub async fn authed(&self, service: &str, subject: &str, roles: &[Role]) -> InterceptedService<Channel, Bearer> {
+    pub async fn authed(
+        &self,
+        service: &str,
+        subject: &str,
+        roles: &[Role],
+    ) -> InterceptedService<Channel, Bearer> {
         let token = self.token(subject, roles);
-        InterceptedService::new(self.channel(service).await, Bearer(format!("Bearer {token}")))
+        InterceptedService::new(
+            self.channel(service).await,
+            Bearer(format!("Bearer {token}")),
+        )
     }
 }
 
@@ -223,7 +278,10 @@ where
         if let Some(value) = check().await {
             return value;
         }
-        assert!(tokio::time::Instant::now() < deadline, "timed out after {timeout:?} waiting for {what}");
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "timed out after {timeout:?} waiting for {what}"
+        );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }

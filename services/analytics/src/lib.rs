@@ -22,7 +22,11 @@ static MIGRATIONS: Migrator = sqlx::migrate!("./migrations");
 
 /// How the runtime builds this service.
 pub fn definition() -> ServiceDef {
-    ServiceDef { name: NAME, migrations: &MIGRATIONS, build: |ctx| Ok(Box::new(Analytics { ctx })) }
+    ServiceDef {
+        name: NAME,
+        migrations: &MIGRATIONS,
+        build: |ctx| Ok(Box::new(Analytics { ctx })),
+    }
 }
 
 struct Analytics {
@@ -31,7 +35,10 @@ struct Analytics {
 
 impl Service for Analytics {
     fn register(&self, routes: &mut RoutesBuilder, auth: &Authenticator) -> Vec<&'static str> {
-        routes.add_service(AnalyticsServiceServer::with_interceptor(grpc::Api::new(self.ctx.clone()), auth.interceptor()));
+        routes.add_service(AnalyticsServiceServer::with_interceptor(
+            grpc::Api::new(self.ctx.clone()),
+            auth.interceptor(),
+        ));
         vec![<AnalyticsServiceServer<grpc::Api> as NamedService>::NAME]
     }
 

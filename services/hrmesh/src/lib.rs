@@ -7,19 +7,25 @@ pub fn all_services() -> Vec<ServiceDef> {
     vec![
         hrmesh_governance::definition(),
         hrmesh_recruiting::definition(),
-//TMP        hrmesh_onboarding::definition(),
+        //TMP        hrmesh_onboarding::definition(),
         hrmesh_analytics::definition(),
-//TMP        hrmesh_engagement::definition(),
-//TMP        hrmesh_skills::definition(),
-//TMP        hrmesh_performance::definition(),
-//TMP        hrmesh_selfservice::definition(),
+        //TMP        hrmesh_engagement::definition(),
+        //TMP        hrmesh_skills::definition(),
+        //TMP        hrmesh_performance::definition(),
+        //TMP        hrmesh_selfservice::definition(),
     ]
 }
 
 /// The service called `name`, or a message listing the valid names.
 pub fn service(name: &str) -> Result<ServiceDef, String> {
-    all_services().into_iter().find(|d| d.name == name).ok_or_else(|| {
-        let names: Vec<&str> = all_services().iter().map(|d| d.name).collect();
-        format!("unknown service {name:?}: choose one of {}", names.join(", "))
-    })
+    all_services()
+        .into_iter()
+        .find(|d| d.name == name)
+        .ok_or_else(|| {
+            let names: Vec<&str> = all_services().iter().map(|d| d.name).collect();
+            format!(
+                "unknown service {name:?}: choose one of {}",
+                names.join(", ")
+            )
+        })
 }

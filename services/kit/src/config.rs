@@ -259,19 +259,35 @@ impl Config {
             return bad("tenant", &self.tenant, "a non-empty tenant name");
         }
         if !(1..=100_000).contains(&self.events.max_attempts) {
-            return bad("events.max_attempts", &self.events.max_attempts, "1..=100000");
+            return bad(
+                "events.max_attempts",
+                &self.events.max_attempts,
+                "1..=100000",
+            );
         }
         if !(1..=10_000).contains(&self.events.relay_batch) {
             return bad("events.relay_batch", &self.events.relay_batch, "1..=10000");
         }
         if !(1..=10_000).contains(&self.events.consumer_batch) {
-            return bad("events.consumer_batch", &self.events.consumer_batch, "1..=10000");
+            return bad(
+                "events.consumer_batch",
+                &self.events.consumer_batch,
+                "1..=10000",
+            );
         }
         if !(1..=60_000).contains(&self.events.relay_poll_ms) {
-            return bad("events.relay_poll_ms", &self.events.relay_poll_ms, "1..=60000 ms");
+            return bad(
+                "events.relay_poll_ms",
+                &self.events.relay_poll_ms,
+                "1..=60000 ms",
+            );
         }
         if !(1..=1_000).contains(&self.database.max_connections) {
-            return bad("database.max_connections", &self.database.max_connections, "1..=1000");
+            return bad(
+                "database.max_connections",
+                &self.database.max_connections,
+                "1..=1000",
+            );
         }
         let topic_ok = self
             .kafka
@@ -289,20 +305,42 @@ impl Config {
             return bad("kafka.partitions", &self.kafka.partitions, "at least 1");
         }
         if self.kafka.replication_factor < 1 {
-            return bad("kafka.replication_factor", &self.kafka.replication_factor, "at least 1");
+            return bad(
+                "kafka.replication_factor",
+                &self.kafka.replication_factor,
+                "at least 1",
+            );
         }
         if self.mode == Mode::Platform {
             if self.kafka.brokers.trim().is_empty() {
-                return bad("kafka.brokers", &self.kafka.brokers, "host:port[,host:port...] in platform mode");
+                return bad(
+                    "kafka.brokers",
+                    &self.kafka.brokers,
+                    "host:port[,host:port...] in platform mode",
+                );
             }
-            if !self.database.url.starts_with("postgres://") && !self.database.url.starts_with("postgresql://") {
-                return bad("database.url", &"<redacted>", "a postgres:// URL in platform mode");
+            if !self.database.url.starts_with("postgres://")
+                && !self.database.url.starts_with("postgresql://")
+            {
+                return bad(
+                    "database.url",
+                    &"<redacted>",
+                    "a postgres:// URL in platform mode",
+                );
             }
             if !self.redis.url.starts_with("redis://") && !self.redis.url.starts_with("rediss://") {
-                return bad("redis.url", &"<redacted>", "a redis:// or rediss:// URL in platform mode");
+                return bad(
+                    "redis.url",
+                    &"<redacted>",
+                    "a redis:// or rediss:// URL in platform mode",
+                );
             }
             if self.auth.keys.is_empty() {
-                return bad("auth.keys", &"[]", "at least one token verification key in platform mode");
+                return bad(
+                    "auth.keys",
+                    &"[]",
+                    "at least one token verification key in platform mode",
+                );
             }
             if self.governance.pseudonym_key.expose().len() < 32 {
                 return bad(
@@ -317,7 +355,11 @@ impl Config {
                 return bad("auth.keys[].kid", &key.kid, "a non-empty key id");
             }
             if key.algorithm == KeyAlgorithm::HS256 && key.key.expose().len() < 32 {
-                return bad("auth.keys[].key", &"<redacted>", "an HS256 secret of at least 32 bytes");
+                return bad(
+                    "auth.keys[].key",
+                    &"<redacted>",
+                    "an HS256 secret of at least 32 bytes",
+                );
             }
         }
         Ok(())
@@ -330,7 +372,11 @@ impl Config {
             Ok(s) => Ok(Secret(s.trim().to_owned())),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 std::fs::create_dir_all(&self.data_dir)?;
-                let secret = format!("{}{}", uuid::Uuid::new_v4().simple(), uuid::Uuid::new_v4().simple());
+                let secret = format!(
+                    "{}{}",
+                    uuid::Uuid::new_v4().simple(),
+                    uuid::Uuid::new_v4().simple()
+                );
                 std::fs::write(&path, &secret)?;
                 Ok(Secret(secret))
             }
@@ -366,7 +412,11 @@ fn describe_figment_error(errors: figment::Error) -> ConfigError {
             if key.is_empty() {
                 format!("{}{source}", e.kind)
             } else {
-                format!("{key}: {}{source}; set it in the config file or as {}", e.kind, env_name(&key))
+                format!(
+                    "{key}: {}{source}; set it in the config file or as {}",
+                    e.kind,
+                    env_name(&key)
+                )
             }
         })
         .collect();
@@ -390,7 +440,10 @@ mod tests {
 
     #[test]
     fn platform_mode_requires_keys() {
-        let config = Config { mode: Mode::Platform, ..Config::default() };
+        let config = Config {
+            mode: Mode::Platform,
+            ..Config::default()
+        };
         let err = config.validate().expect_err("no auth keys").to_string();
         assert!(err.contains("auth.keys"), "{err}");
     }

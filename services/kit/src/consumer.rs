@@ -7,7 +7,10 @@
 //! undecodable payload) is written to `hr.dlq.<consumer>.v1` with the reason, in the same
 //! transaction that marks it handled, and the partition moves on.
 
-use std::{sync::Arc, time::Duration};
+use std::{
+    sync::{Arc, OnceLock, atomic::AtomicBool},
+    time::Duration,
+};
 
 use hrmesh_proto::events::v1::Envelope;
 use prost::Message;
@@ -47,7 +50,12 @@ impl From<sqlx::Error> for HandlerError {
 pub trait EventHandler: Send + Sync + 'static {
     /// Applies `event`, received on logical `topic`, within `tx`; anything it writes (including
     /// outbox rows) commits with the inbox entry or not at all.
-    async fn handle(&self, tx: &mut AnyConnection, topic: &str, event: &Envelope) -> Result<(), HandlerError>;
+    async fn handle(
+        &self,
+        tx: &mut AnyConnection,
+        topic: &str,
+        event: &Envelope,
+    ) -> Result<(), HandlerError>;
 }
 
 /// A consumer group member of one service.
@@ -61,6 +69,8 @@ pub struct Consumer {
     pub config: EventsConfig,
     /// Woken after a commit that may have written outbox rows.
     pub outbox_signal: Arc<Notify>,
+    /// Filled once subscribed: tells whether the group assigned this member its partitions.
+    pub ready: Arc<OnceLock<Arc<AtomicBool>>>,
 }
 
 enum Outcome {
@@ -84,6 +94,7 @@ impl Consumer {
                 }
             }
         };
+        let _ = self.ready.set(subscription.assigned());
         let mut lag_report = tokio::time::interval(Duration::from_secs(10));
         loop {
             let batch = tokio::select! {
@@ -117,7 +128,10 @@ impl Consumer {
 
     async fn report_lag(&self, subscription: &mut dyn Subscription) {
         for (topic, lag) in subscription.lag().await {
-            metrics().consumer_lag.record(lag, &[label("consumer", self.name.clone()), label("topic", topic)]);
+            metrics().consumer_lag.record(
+                lag,
+                &[label("consumer", self.name.clone()), label("topic", topic)],
+            );
         }
     }
 
@@ -160,7 +174,13 @@ impl Consumer {
             Outcome::Duplicate => "duplicate",
             Outcome::DeadLetter => "dead_letter",
         };
-        metrics().events_handled.add(1, &[label("consumer", self.name.clone()), label("outcome", outcome)]);
+        metrics().events_handled.add(
+            1,
+            &[
+                label("consumer", self.name.clone()),
+                label("outcome", outcome),
+            ],
+        );
     }
 
     async fn process_one(&self, delivery: &Delivery) -> anyhow::Result<Outcome> {
@@ -180,7 +200,9 @@ impl Consumer {
                 Err(HandlerError::Transient(e)) => {
                     tx.rollback().await?;
                     last_error = format!("{e:#}");
-                    metrics().event_retries.add(1, &[label("consumer", self.name.clone())]);
+                    metrics()
+                        .event_retries
+                        .add(1, &[label("consumer", self.name.clone())]);
                     tracing::warn!(consumer = %self.name, attempt, error = %last_error, "handler failed");
                     if attempt < self.config.max_attempts {
                         tokio::time::sleep(backoff).await;
@@ -189,16 +211,31 @@ impl Consumer {
                 }
             }
         }
-        self.dead_letter(delivery, &format!("gave up after {} attempts: {last_error}", self.config.max_attempts), self.config.max_attempts)
-            .await
+        self.dead_letter(
+            delivery,
+            &format!(
+                "gave up after {} attempts: {last_error}",
+                self.config.max_attempts
+            ),
+            self.config.max_attempts,
+        )
+        .await
     }
 
     /// Decodes, de-duplicates and hands one event to the handler inside `tx`.
-    async fn apply(&self, tx: &mut Transaction<'static, Any>, delivery: &Delivery) -> Result<Outcome, HandlerError> {
+    async fn apply(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        delivery: &Delivery,
+    ) -> Result<Outcome, HandlerError> {
         let envelope = match Envelope::decode(delivery.record.payload.as_slice()) {
             Ok(e) if !e.id.is_empty() && !e.r#type.is_empty() => e,
             Ok(_) => return Err(HandlerError::Permanent("envelope has no id or type".into())),
-            Err(e) => return Err(HandlerError::Permanent(format!("payload is not an event envelope: {e}"))),
+            Err(e) => {
+                return Err(HandlerError::Permanent(format!(
+                    "payload is not an event envelope: {e}"
+                )));
+            }
         };
         let span = tracing::info_span!(
             "event.process",
@@ -214,7 +251,9 @@ impl Consumer {
             if !self.mark_handled(tx, &envelope.id).await? {
                 return Ok(Outcome::Duplicate);
             }
-            self.handler.handle(tx, &delivery.record.topic, &envelope).await?;
+            self.handler
+                .handle(tx, &delivery.record.topic, &envelope)
+                .await?;
             Ok(Outcome::Applied)
         }
         .instrument(span)
@@ -222,7 +261,11 @@ impl Consumer {
     }
 
     /// Records `event_id` in the inbox; false if it was already there.
-    async fn mark_handled(&self, conn: &mut AnyConnection, event_id: &str) -> Result<bool, sqlx::Error> {
+    async fn mark_handled(
+        &self,
+        conn: &mut AnyConnection,
+        event_id: &str,
+    ) -> Result<bool, sqlx::Error> {
         let inserted = sqlx::query(
             "INSERT INTO hrmesh_inbox (consumer, event_id, handled_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
         )
@@ -235,11 +278,22 @@ impl Consumer {
     }
 
     /// Sends `delivery` to the dead-letter topic with `reason`, marking it handled in the same transaction.
-    async fn dead_letter(&self, delivery: &Delivery, reason: &str, attempts: u32) -> anyhow::Result<Outcome> {
-        let source = format!("{}/{}/{}", delivery.record.topic, delivery.partition, delivery.offset);
+    async fn dead_letter(
+        &self,
+        delivery: &Delivery,
+        reason: &str,
+        attempts: u32,
+    ) -> anyhow::Result<Outcome> {
+        let source = format!(
+            "{}/{}/{}",
+            delivery.record.topic, delivery.partition, delivery.offset
+        );
         // The position identifies the record even when its payload has no readable id; the
         // padding keeps outbox (id) order equal to offset order.
-        let id = format!("dlq:{}:{}/{:010}/{:020}", self.name, delivery.record.topic, delivery.partition, delivery.offset);
+        let id = format!(
+            "dlq:{}:{}/{:010}/{:020}",
+            self.name, delivery.record.topic, delivery.partition, delivery.offset
+        );
         tracing::warn!(consumer = %self.name, %source, %reason, "event dead-lettered");
         let mut record = Record {
             topic: dead_letter_topic(&self.name),
@@ -247,9 +301,13 @@ impl Consumer {
             headers: delivery.record.headers.clone(),
             payload: delivery.record.payload.clone(),
         };
-        record.headers.push((headers::DLQ_REASON.into(), reason.to_owned()));
+        record
+            .headers
+            .push((headers::DLQ_REASON.into(), reason.to_owned()));
         record.headers.push((headers::DLQ_SOURCE.into(), source));
-        record.headers.push((headers::DLQ_ATTEMPTS.into(), attempts.to_string()));
+        record
+            .headers
+            .push((headers::DLQ_ATTEMPTS.into(), attempts.to_string()));
         let mut tx = self.db.begin().await?;
         if self.mark_handled(&mut tx, &id).await? {
             outbox::enqueue_record(&mut tx, &id, &record).await?;

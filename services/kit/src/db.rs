@@ -56,13 +56,20 @@ impl Database {
                     })
                     .connect(&url)
                     .await?;
-                Ok(Self { pool, backend: Backend::Sqlite })
+                Ok(Self {
+                    pool,
+                    backend: Backend::Sqlite,
+                })
             }
             Mode::Platform => {
                 let schema = service.to_owned();
                 let options = AnyConnectOptions::from_str(&config.database.url)?;
                 let mut admin = sqlx::AnyConnection::connect_with(&options).await?;
-                admin.execute(AssertSqlSafe(format!("CREATE SCHEMA IF NOT EXISTS \"{schema}\""))).await?;
+                admin
+                    .execute(AssertSqlSafe(format!(
+                        "CREATE SCHEMA IF NOT EXISTS \"{schema}\""
+                    )))
+                    .await?;
                 admin.close().await?;
                 let search_path = format!("SET search_path TO \"{schema}\"");
                 let pool = AnyPoolOptions::new()
@@ -77,7 +84,10 @@ impl Database {
                     })
                     .connect_with(options)
                     .await?;
-                Ok(Self { pool, backend: Backend::Postgres })
+                Ok(Self {
+                    pool,
+                    backend: Backend::Postgres,
+                })
             }
         }
     }

@@ -16,7 +16,10 @@ pub struct FieldViolation {
 
 impl FieldViolation {
     pub fn new(field: impl Into<String>, description: impl Into<String>) -> Self {
-        Self { field: field.into(), description: description.into() }
+        Self {
+            field: field.into(),
+            description: description.into(),
+        }
     }
 }
 
@@ -112,7 +115,11 @@ impl Violations {
 
     /// `Err(InvalidArgument)` if anything was recorded.
     pub fn finish(self) -> Result<(), ApiError> {
-        if self.0.is_empty() { Ok(()) } else { Err(ApiError::InvalidArgument(self.0)) }
+        if self.0.is_empty() {
+            Ok(())
+        } else {
+            Err(ApiError::InvalidArgument(self.0))
+        }
     }
 }
 
@@ -123,7 +130,10 @@ pub fn required_text(field: &str, value: &str, max: usize) -> Result<String, Fie
         return Err(FieldViolation::new(field, "must not be empty"));
     }
     if value.chars().count() > max {
-        return Err(FieldViolation::new(field, format!("must be at most {max} characters")));
+        return Err(FieldViolation::new(
+            field,
+            format!("must be at most {max} characters"),
+        ));
     }
     Ok(value.to_owned())
 }

@@ -42,7 +42,12 @@ pub struct EventSource {
 
 impl EventSource {
     /// A new envelope (UUIDv7 id, current time and trace context) around `payload`.
-    pub fn envelope<M: Message + prost::Name>(&self, subject: &str, purpose: &str, payload: &M) -> Envelope {
+    pub fn envelope<M: Message + prost::Name>(
+        &self,
+        subject: &str,
+        purpose: &str,
+        payload: &M,
+    ) -> Envelope {
         Envelope {
             id: uuid::Uuid::now_v7().to_string(),
             source: self.service.to_owned(),
@@ -66,7 +71,15 @@ pub fn record(topic: &str, envelope: &Envelope) -> Record {
         (headers::TYPE.to_owned(), envelope.r#type.clone()),
     ];
     if !envelope.traceparent.is_empty() {
-        headers.push((headers::TRACEPARENT.to_owned(), envelope.traceparent.clone()));
+        headers.push((
+            headers::TRACEPARENT.to_owned(),
+            envelope.traceparent.clone(),
+        ));
     }
-    Record { topic: topic.to_owned(), key: envelope.subject.clone(), headers, payload: envelope.encode_to_vec() }
+    Record {
+        topic: topic.to_owned(),
+        key: envelope.subject.clone(),
+        headers,
+        payload: envelope.encode_to_vec(),
+    }
 }

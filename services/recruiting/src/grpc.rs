@@ -32,18 +32,32 @@ impl RecruitingService for Api {
     ) -> Result<Response<SubmitApplicationResponse>, Status> {
         let caller = require(&request, &[Role::HrAdmin, Role::Candidate, Role::Service])?;
         let new = NewApplication::parse(request.get_ref())?;
-        if !caller.has(Role::HrAdmin) && !caller.has(Role::Service) && caller.subject != new.candidate_id {
-            return Err(ApiError::PermissionDenied("a candidate may only submit their own application".into()).into());
+        if !caller.has(Role::HrAdmin)
+            && !caller.has(Role::Service)
+            && caller.subject != new.candidate_id
+        {
+            return Err(ApiError::PermissionDenied(
+                "a candidate may only submit their own application".into(),
+            )
+            .into());
         }
         let application = application::submit(&self.ctx, new).await?;
-        Ok(Response::new(SubmitApplicationResponse { application: Some(application) }))
+        Ok(Response::new(SubmitApplicationResponse {
+            application: Some(application),
+        }))
     }
 
-    async fn get_application(&self, request: Request<GetApplicationRequest>) -> Result<Response<Application>, Status> {
+    async fn get_application(
+        &self,
+        request: Request<GetApplicationRequest>,
+    ) -> Result<Response<Application>, Status> {
         require(&request, &[Role::HrAdmin])?;
         let id = identifier("application_id", &request.get_ref().application_id)
             .map_err(|v| ApiError::InvalidArgument(vec![v]))?;
-        match application::get(&self.ctx, &id).await.map_err(ApiError::from)? {
+        match application::get(&self.ctx, &id)
+            .await
+            .map_err(ApiError::from)?
+        {
             Some(a) => Ok(Response::new(a)),
             None => Err(ApiError::NotFound(format!("application {id} does not exist")).into()),
         }

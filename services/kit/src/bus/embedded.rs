@@ -5,7 +5,9 @@ use std::{collections::HashMap, path::Path, str::FromStr, sync::Arc, time::Durat
 
 use sqlx::{
     Row,
-    sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous},
+    sqlite::{
+        SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+    },
 };
 use tokio::sync::{Mutex, watch};
 
@@ -43,7 +45,11 @@ impl EmbeddedBus {
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Full)
             .busy_timeout(Duration::from_secs(30));
-        let pool = SqlitePoolOptions::new().max_connections(4).connect_with(options).await.map_err(db_err)?;
+        let pool = SqlitePoolOptions::new()
+            .max_connections(4)
+            .connect_with(options)
+            .await
+            .map_err(db_err)?;
         sqlx::raw_sql(
             "CREATE TABLE IF NOT EXISTS event_log (
                 topic TEXT NOT NULL,
@@ -69,7 +75,11 @@ impl EmbeddedBus {
         .await
         .map_err(db_err)?;
         let (appended, _) = watch::channel(0);
-        Ok(Self { pool, append: Arc::new(Mutex::new(())), appended: Arc::new(appended) })
+        Ok(Self {
+            pool,
+            append: Arc::new(Mutex::new(())),
+            appended: Arc::new(appended),
+        })
     }
 }
 
@@ -77,11 +87,13 @@ impl EmbeddedBus {
 impl EventBus for EmbeddedBus {
     async fn ensure_topics(&self, topics: &[String]) -> Result<(), BusError> {
         for topic in topics {
-            sqlx::query("INSERT INTO event_topics (name, next_offset) VALUES (?, 0) ON CONFLICT DO NOTHING")
-                .bind(topic)
-                .execute(&self.pool)
-                .await
-                .map_err(db_err)?;
+            sqlx::query(
+                "INSERT INTO event_topics (name, next_offset) VALUES (?, 0) ON CONFLICT DO NOTHING",
+            )
+            .bind(topic)
+            .execute(&self.pool)
+            .await
+            .map_err(db_err)?;
         }
         Ok(())
     }
@@ -97,12 +109,14 @@ impl EventBus for EmbeddedBus {
         for record in &records {
             let offset = match next.get(record.topic.as_str()) {
                 Some(o) => *o,
-                None => sqlx::query_scalar::<_, i64>("SELECT next_offset FROM event_topics WHERE name = ?")
-                    .bind(&record.topic)
-                    .fetch_optional(&mut *tx)
-                    .await
-                    .map_err(db_err)?
-                    .ok_or_else(|| BusError(format!("topic {} does not exist", record.topic)))?,
+                None => sqlx::query_scalar::<_, i64>(
+                    "SELECT next_offset FROM event_topics WHERE name = ?",
+                )
+                .bind(&record.topic)
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(db_err)?
+                .ok_or_else(|| BusError(format!("topic {} does not exist", record.topic)))?,
             };
             let headers = serde_json::to_string(&record.headers).map_err(BusError::new)?;
             sqlx::query(
@@ -132,7 +146,11 @@ impl EventBus for EmbeddedBus {
         Ok(())
     }
 
-    async fn subscribe(&self, group: &str, topics: &[String]) -> Result<Box<dyn Subscription>, BusError> {
+    async fn subscribe(
+        &self,
+        group: &str,
+        topics: &[String],
+    ) -> Result<Box<dyn Subscription>, BusError> {
         let mut positions = HashMap::new();
         for topic in topics {
             let committed = sqlx::query_scalar::<_, i64>(
@@ -238,16 +256,21 @@ impl Subscription for EmbeddedSubscription {
 
     async fn close(&mut self) {}
 
+    fn assigned(&self) -> Arc<std::sync::atomic::AtomicBool> {
+        Arc::new(std::sync::atomic::AtomicBool::new(true))
+    }
+
     async fn lag(&mut self) -> Vec<(String, u64)> {
         let mut out = Vec::new();
         for (topic, position) in &self.positions {
-            let end = sqlx::query_scalar::<_, i64>("SELECT next_offset FROM event_topics WHERE name = ?")
-                .bind(topic)
-                .fetch_optional(&self.pool)
-                .await
-                .ok()
-                .flatten()
-                .unwrap_or(0);
+            let end =
+                sqlx::query_scalar::<_, i64>("SELECT next_offset FROM event_topics WHERE name = ?")
+                    .bind(topic)
+                    .fetch_optional(&self.pool)
+                    .await
+                    .ok()
+                    .flatten()
+                    .unwrap_or(0);
             out.push((topic.clone(), u64::try_from(end - position).unwrap_or(0)));
         }
         out
@@ -259,7 +282,12 @@ mod tests {
     use super::*;
 
     fn record(topic: &str, n: u8) -> Record {
-        Record { topic: topic.into(), key: "k".into(), headers: vec![("id".into(), n.to_string())], payload: vec![n] }
+        Record {
+            topic: topic.into(),
+            key: "k".into(),
+            headers: vec![("id".into(), n.to_string())],
+            payload: vec![n],
+        }
     }
 
     #[tokio::test]
@@ -270,14 +298,18 @@ mod tests {
         {
             let bus = EmbeddedBus::open(&path).await.expect("open");
             bus.ensure_topics(&topics).await.expect("topics");
-            bus.publish(vec![record("t", 1), record("t", 2)]).await.expect("publish");
+            bus.publish(vec![record("t", 1), record("t", 2)])
+                .await
+                .expect("publish");
             let mut sub = bus.subscribe("g", &topics).await.expect("subscribe");
             let first = sub.next_batch(1).await.expect("batch");
             assert_eq!(first[0].record.payload, vec![1]);
             sub.commit(&first).await.expect("commit");
         }
         let bus = EmbeddedBus::open(&path).await.expect("reopen");
-        bus.publish(vec![record("t", 3)]).await.expect("publish after reopen");
+        bus.publish(vec![record("t", 3)])
+            .await
+            .expect("publish after reopen");
         let mut sub = bus.subscribe("g", &topics).await.expect("subscribe");
         let rest = sub.next_batch(10).await.expect("batch");
         let payloads: Vec<u8> = rest.iter().map(|d| d.record.payload[0]).collect();
@@ -288,7 +320,9 @@ mod tests {
     #[tokio::test]
     async fn publishing_to_an_unknown_topic_fails() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let bus = EmbeddedBus::open(&dir.path().join("e.db")).await.expect("open");
+        let bus = EmbeddedBus::open(&dir.path().join("e.db"))
+            .await
+            .expect("open");
         assert!(bus.publish(vec![record("nope", 1)]).await.is_err());
     }
 }

@@ -3,7 +3,10 @@
 
 use std::{
     collections::HashMap,
-    sync::{Arc, Mutex},
+    sync::{
+        Arc, Mutex,
+        atomic::{AtomicBool, Ordering},
+    },
     time::Duration,
 };
 
@@ -11,7 +14,7 @@ use rdkafka::{
     ClientConfig, Message, Offset, TopicPartitionList,
     admin::{AdminClient, AdminOptions, NewTopic, TopicReplication},
     client::{ClientContext, DefaultClientContext},
-    consumer::{CommitMode, Consumer, ConsumerContext, StreamConsumer},
+    consumer::{BaseConsumer, CommitMode, Consumer, ConsumerContext, Rebalance, StreamConsumer},
     error::RDKafkaErrorCode,
     message::{Header, Headers, OwnedHeaders},
     producer::{FutureProducer, FutureRecord},
@@ -29,7 +32,9 @@ pub struct KafkaBus {
 
 impl std::fmt::Debug for KafkaBus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("KafkaBus").field("brokers", &self.config.brokers).finish_non_exhaustive()
+        f.debug_struct("KafkaBus")
+            .field("brokers", &self.config.brokers)
+            .finish_non_exhaustive()
     }
 }
 
@@ -43,7 +48,10 @@ impl KafkaBus {
             .set("message.timeout.ms", "30000")
             .create()
             .map_err(BusError::new)?;
-        Ok(Self { config: config.clone(), producer })
+        Ok(Self {
+            config: config.clone(),
+            producer,
+        })
     }
 
     fn full(&self, name: &str) -> String {
@@ -61,13 +69,25 @@ impl EventBus for KafkaBus {
         let names: Vec<String> = topics.iter().map(|t| self.full(t)).collect();
         let new: Vec<NewTopic<'_>> = names
             .iter()
-            .map(|n| NewTopic::new(n, self.config.partitions, TopicReplication::Fixed(self.config.replication_factor)))
+            .map(|n| {
+                NewTopic::new(
+                    n,
+                    self.config.partitions,
+                    TopicReplication::Fixed(self.config.replication_factor),
+                )
+            })
             .collect();
         let options = AdminOptions::new().operation_timeout(Some(Duration::from_secs(30)));
-        for result in admin.create_topics(&new, &options).await.map_err(BusError::new)? {
+        for result in admin
+            .create_topics(&new, &options)
+            .await
+            .map_err(BusError::new)?
+        {
             match result {
                 Ok(_) | Err((_, RDKafkaErrorCode::TopicAlreadyExists)) => {}
-                Err((topic, code)) => return Err(BusError(format!("creating topic {topic}: {code}"))),
+                Err((topic, code)) => {
+                    return Err(BusError(format!("creating topic {topic}: {code}")));
+                }
             }
         }
         Ok(())
@@ -80,9 +100,15 @@ impl EventBus for KafkaBus {
         for (record, topic) in records.iter().zip(&topics) {
             let mut headers = OwnedHeaders::new_with_capacity(record.headers.len());
             for (k, v) in &record.headers {
-                headers = headers.insert(Header { key: k, value: Some(v.as_bytes()) });
+                headers = headers.insert(Header {
+                    key: k,
+                    value: Some(v.as_bytes()),
+                });
             }
-            let future = FutureRecord::to(topic).key(&record.key).payload(&record.payload).headers(headers);
+            let future = FutureRecord::to(topic)
+                .key(&record.key)
+                .payload(&record.payload)
+                .headers(headers);
             pending.push(self.producer.send(future, Duration::from_secs(30)));
         }
         for result in futures_util::future::join_all(pending).await {
@@ -91,9 +117,14 @@ impl EventBus for KafkaBus {
         Ok(())
     }
 
-    async fn subscribe(&self, group: &str, topics: &[String]) -> Result<Box<dyn Subscription>, BusError> {
+    async fn subscribe(
+        &self,
+        group: &str,
+        topics: &[String],
+    ) -> Result<Box<dyn Subscription>, BusError> {
         let context = LagContext::default();
         let lag = Arc::clone(&context.lag);
+        let assigned = Arc::clone(&context.assigned);
         let consumer: StreamConsumer<LagContext> = ClientConfig::new()
             .set("bootstrap.servers", &self.config.brokers)
             .set("group.id", self.full(group))
@@ -109,14 +140,21 @@ impl EventBus for KafkaBus {
         let full: Vec<String> = topics.iter().map(|t| self.full(t)).collect();
         let refs: Vec<&str> = full.iter().map(String::as_str).collect();
         consumer.subscribe(&refs).map_err(BusError::new)?;
-        Ok(Box::new(KafkaSubscription { consumer, prefix: self.config.topic_prefix.clone(), lag }))
+        Ok(Box::new(KafkaSubscription {
+            consumer,
+            prefix: self.config.topic_prefix.clone(),
+            lag,
+            assigned,
+        }))
     }
 }
 
-/// Collects consumer lag from librdkafka's periodic statistics, without blocking calls.
+/// Collects consumer lag from librdkafka's periodic statistics (without blocking calls) and
+/// notes when the group assigned partitions.
 #[derive(Default)]
 struct LagContext {
     lag: Arc<Mutex<HashMap<String, u64>>>,
+    assigned: Arc<AtomicBool>,
 }
 
 impl ClientContext for LagContext {
@@ -132,12 +170,19 @@ impl ClientContext for LagContext {
     }
 }
 
-impl ConsumerContext for LagContext {}
+impl ConsumerContext for LagContext {
+    fn post_rebalance(&self, _consumer: &BaseConsumer<Self>, rebalance: &Rebalance<'_>) {
+        if let Rebalance::Assign(_) = rebalance {
+            self.assigned.store(true, Ordering::Release);
+        }
+    }
+}
 
 struct KafkaSubscription {
     consumer: StreamConsumer<LagContext>,
     prefix: String,
     lag: Arc<Mutex<HashMap<String, u64>>>,
+    assigned: Arc<AtomicBool>,
 }
 
 impl KafkaSubscription {
@@ -146,7 +191,12 @@ impl KafkaSubscription {
             .headers()
             .map(|hs| {
                 hs.iter()
-                    .map(|h| (h.key.to_owned(), String::from_utf8_lossy(h.value.unwrap_or_default()).into_owned()))
+                    .map(|h| {
+                        (
+                            h.key.to_owned(),
+                            String::from_utf8_lossy(h.value.unwrap_or_default()).into_owned(),
+                        )
+                    })
                     .collect()
             })
             .unwrap_or_default();
@@ -185,7 +235,8 @@ impl Subscription for KafkaSubscription {
         for d in deliveries {
             let topic = format!("{}{}", self.prefix, d.record.topic);
             // Kafka commits the offset of the next record to read.
-            list.add_partition_offset(&topic, d.partition, Offset::Offset(d.offset + 1)).map_err(BusError::new)?;
+            list.add_partition_offset(&topic, d.partition, Offset::Offset(d.offset + 1))
+                .map_err(BusError::new)?;
         }
         self.consumer.store_offsets(&list).map_err(BusError::new)
     }
@@ -197,10 +248,21 @@ impl Subscription for KafkaSubscription {
         self.consumer.unsubscribe();
     }
 
+    fn assigned(&self) -> Arc<AtomicBool> {
+        Arc::clone(&self.assigned)
+    }
+
     async fn lag(&mut self) -> Vec<(String, u64)> {
-        let Ok(lag) = self.lag.lock() else { return Vec::new() };
+        let Ok(lag) = self.lag.lock() else {
+            return Vec::new();
+        };
         lag.iter()
-            .map(|(topic, lag)| (topic.strip_prefix(&self.prefix).unwrap_or(topic).to_owned(), *lag))
+            .map(|(topic, lag)| {
+                (
+                    topic.strip_prefix(&self.prefix).unwrap_or(topic).to_owned(),
+                    *lag,
+                )
+            })
             .collect()
     }
 }

@@ -2,6 +2,8 @@
 //! durable SQLite log for embedded mode. Services never talk to a bus directly: they write to
 //! their outbox (see [`crate::outbox`]) and consume through [`crate::consumer`].
 
+use std::sync::{Arc, atomic::AtomicBool};
+
 pub mod embedded;
 pub mod kafka;
 
@@ -18,7 +20,10 @@ pub struct Record {
 
 impl Record {
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+        self.headers
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
     }
 }
 
@@ -49,7 +54,11 @@ pub trait EventBus: Send + Sync + 'static {
     /// Publishes `records` in order; returns once every record is durably accepted.
     async fn publish(&self, records: Vec<Record>) -> Result<(), BusError>;
     /// Joins consumer group `group` on `topics`.
-    async fn subscribe(&self, group: &str, topics: &[String]) -> Result<Box<dyn Subscription>, BusError>;
+    async fn subscribe(
+        &self,
+        group: &str,
+        topics: &[String],
+    ) -> Result<Box<dyn Subscription>, BusError>;
 }
 
 /// A consumer group member's view of its topics.
@@ -63,4 +72,6 @@ pub trait Subscription: Send {
     async fn close(&mut self);
     /// Records not yet delivered to this member, per topic, where the bus can tell.
     async fn lag(&mut self) -> Vec<(String, u64)>;
+    /// Becomes true once the group gave this member its partitions (at once for the embedded log).
+    fn assigned(&self) -> Arc<AtomicBool>;
 }

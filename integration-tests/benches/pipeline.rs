@@ -1,0 +1,229 @@
+//! Pipeline benchmark: N events through outbox → bus → governance (check, pseudonymise,
+//! minimise, audit, republish). Prints events/s and end-to-end latency for embedded and Kafka
+//! mode, plus the bus alone, to show where the time goes.
+//!
+//! `scripts/bench-pipeline.sh` runs it; or:
+//! `cargo bench -p hrmesh-integration-tests --bench pipeline -- [embedded|platform] [events]`
+//! (platform needs HRMESH_BENCH_KAFKA=host:port and PostgreSQL on 127.0.0.1:5432).
+#![allow(clippy::print_stdout, clippy::unwrap_used, missing_docs)]
+
+use std::{
+    collections::HashMap,
+    time::{Duration, Instant},
+};
+
+use hrmesh_kit::{
+    config::{AuthKey, Config, KeyAlgorithm, Mode, Secret},
+    db::Database,
+    events::{EventSource, raw_topic, record},
+    outbox, runtime,
+};
+use hrmesh_proto::{events::v1::Envelope, recruiting::v1::CandidateApplied};
+use sqlx::{Connection, Executor, Row};
+
+fn event(source: &EventSource, i: usize) -> Envelope {
+    let payload = CandidateApplied {
+        application_id: format!("app-{i}"),
+        job_id: format!("job-{}", i % 50),
+        source: "website".into(),
+        full_name: "Anna de Vries".into(),
+        email: "anna@example.nl".into(),
+    };
+    source.envelope(&format!("cand-{i}"), "recruiting.screening", &payload)
+}
+
+async fn config(mode: Mode, dir: &std::path::Path) -> Config {
+    let mut config = Config::default();
+    config.data_dir = dir.to_path_buf();
+    config.grpc.port = 0;
+    config.grpc.drain_grace_ms = 0;
+    config.auth.keys = vec![AuthKey {
+        kid: "b".into(),
+        algorithm: KeyAlgorithm::HS256,
+        key: Secret::new("b".repeat(32)),
+    }];
+    config.governance.pseudonym_key = Secret::new("p".repeat(32));
+    if mode == Mode::Platform {
+        let unique = uuid::Uuid::now_v7().simple().to_string();
+        let base = std::env::var("HRMESH_BENCH_POSTGRES")
+            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into());
+        let mut admin = sqlx::PgConnection::connect(&format!("{base}/postgres"))
+            .await
+            .unwrap();
+        admin
+            .execute(sqlx::AssertSqlSafe(format!(
+                "CREATE DATABASE bench_{unique}"
+            )))
+            .await
+            .unwrap();
+        config.mode = Mode::Platform;
+        config.database.url = format!("{base}/bench_{unique}");
+        config.kafka.brokers =
+            std::env::var("HRMESH_BENCH_KAFKA").expect("HRMESH_BENCH_KAFKA=host:port");
+        config.kafka.topic_prefix = format!("bench-{unique}.");
+        config.kafka.partitions = 6;
+    }
+    config
+}
+
+fn percentile(sorted: &[i64], p: f64) -> i64 {
+    if sorted.is_empty() {
+        return 0;
+    }
+    let rank = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[rank]
+}
+
+/// Waits until governance audited `n` events; returns latencies (ms) per event.
+async fn wait_audited(gov: &Database, created: &HashMap<String, i64>, n: usize) -> Vec<i64> {
+    let deadline = Instant::now() + Duration::from_secs(600);
+    loop {
+        let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log")
+            .fetch_one(gov.pool())
+            .await
+            .unwrap();
+        if count as usize >= n {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "only {count} of {n} events audited"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let rows = sqlx::query("SELECT event_id, recorded_at FROM audit_log")
+        .fetch_all(gov.pool())
+        .await
+        .unwrap();
+    let mut latencies: Vec<i64> = rows
+        .iter()
+        .filter_map(|r| {
+            created
+                .get(&r.get::<String, _>(0))
+                .map(|t| r.get::<i64, _>(1) - t)
+        })
+        .collect();
+    latencies.sort_unstable();
+    latencies
+}
+
+async fn bench_bus(config: &Config, n: usize) {
+    let bus = runtime::connect_bus(config).await.unwrap();
+    let topic = "bench.bus.v1".to_owned();
+    bus.ensure_topics(std::slice::from_ref(&topic))
+        .await
+        .unwrap();
+    let source = EventSource {
+        service: "recruiting",
+        tenant: "acme".into(),
+    };
+    let records: Vec<_> = (0..n).map(|i| record(&topic, &event(&source, i))).collect();
+    let started = Instant::now();
+    for chunk in records.chunks(500) {
+        bus.publish(chunk.to_vec()).await.unwrap();
+    }
+    let publish = started.elapsed();
+    let mut sub = bus
+        .subscribe("bench-bus-reader", std::slice::from_ref(&topic))
+        .await
+        .unwrap();
+    let mut seen = 0;
+    let mut first = None;
+    while seen < n {
+        let batch = sub.next_batch(500).await.unwrap();
+        first.get_or_insert_with(Instant::now);
+        seen += batch.len();
+        sub.commit(&batch).await.unwrap();
+    }
+    let consume = first.map(|f| f.elapsed()).unwrap_or_default();
+    sub.close().await;
+    println!(
+        "  bus alone:     publish {:>8.0} events/s   consume+commit {:>8.0} events/s",
+        n as f64 / publish.as_secs_f64(),
+        n as f64 / consume.as_secs_f64().max(1e-9)
+    );
+}
+
+async fn bench_pipeline(mode: Mode, n: usize) {
+    let dir = tempfile::tempdir().unwrap();
+    let config = config(mode, dir.path()).await;
+    println!("{mode:?} mode, {n} events");
+    bench_bus(&config, n).await;
+
+    let defs = [
+        hrmesh_governance::definition(),
+        hrmesh::service("recruiting").unwrap(),
+    ];
+    let running = runtime::start(config.clone(), &defs).await.unwrap();
+    let source = EventSource {
+        service: "recruiting",
+        tenant: "acme".into(),
+    };
+    let recruiting = Database::connect(&config, "recruiting").await.unwrap();
+    let governance = Database::connect(&config, "governance").await.unwrap();
+
+    // Throughput: a burst of outbox rows (500 per transaction), drained by relay and governance.
+    let events: Vec<Envelope> = (0..n).map(|i| event(&source, i)).collect();
+    let started = Instant::now();
+    let mut created = HashMap::new();
+    for chunk in events.chunks(500) {
+        let mut tx = recruiting.begin().await.unwrap();
+        let now = hrmesh_kit::time::now_ms();
+        for e in chunk {
+            outbox::enqueue(&mut tx, &raw_topic("recruiting"), e)
+                .await
+                .unwrap();
+            created.insert(e.id.clone(), now);
+        }
+        tx.commit().await.unwrap();
+    }
+    let written = started.elapsed();
+    wait_audited(&governance, &created, n).await;
+    let elapsed = started.elapsed();
+    println!(
+        "  pipeline:      {:>8.0} events/s   (outbox writes {:.2}s, end to end {:.2}s)",
+        n as f64 / elapsed.as_secs_f64(),
+        written.as_secs_f64(),
+        elapsed.as_secs_f64()
+    );
+
+    // Latency: one event per transaction at a steady 200 events/s, as RPCs would write them.
+    let paced = 1_000.min(n);
+    let mut created = HashMap::new();
+    let mut tick = tokio::time::interval(Duration::from_millis(5));
+    for i in 0..paced {
+        tick.tick().await;
+        let e = event(&source, n + i);
+        let mut tx = recruiting.begin().await.unwrap();
+        outbox::enqueue(&mut tx, &raw_topic("recruiting"), &e)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        created.insert(e.id.clone(), hrmesh_kit::time::now_ms());
+    }
+    let latencies = wait_audited(&governance, &created, n + paced).await;
+    println!(
+        "  latency:       p50 {} ms   p99 {} ms   max {} ms   ({paced} events at 200/s, commit → audited; relay poll {} ms)",
+        percentile(&latencies, 0.50),
+        percentile(&latencies, 0.99),
+        latencies.last().copied().unwrap_or(0),
+        config.events.relay_poll_ms,
+    );
+    recruiting.close().await;
+    governance.close().await;
+    running.stop().await.unwrap();
+}
+
+#[tokio::main]
+async fn main() {
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with("--"))
+        .collect();
+    let n: usize = args.get(1).and_then(|a| a.parse().ok()).unwrap_or(20_000);
+    match args.first().map(String::as_str) {
+        Some("platform") => bench_pipeline(Mode::Platform, n).await,
+        Some("embedded") | None => bench_pipeline(Mode::Embedded, n).await,
+        Some(other) => panic!("unknown mode {other}: embedded or platform"),
+    }
+}
