@@ -33,8 +33,10 @@ fn event(source: &EventSource, i: usize) -> Envelope {
 }
 
 async fn config(mode: Mode, dir: &std::path::Path) -> Config {
-    let mut config = Config::default();
-    config.data_dir = dir.to_path_buf();
+    let mut config = Config {
+        data_dir: dir.to_path_buf(),
+        ..Config::default()
+    };
     config.grpc.port = 0;
     config.grpc.drain_grace_ms = 0;
     config.auth.keys = vec![AuthKey {

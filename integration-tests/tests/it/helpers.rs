@@ -64,7 +64,9 @@ fn start_tansu() -> String {
          >/dev/null 2>&1 & child=$!; while kill -0 {parent} 2>/dev/null; do sleep 1; done; kill $child",
         parent = std::process::id()
     );
-    Command::new("sh")
+    // The watcher outlives this call on purpose: it runs as long as the test process.
+    #[allow(clippy::zombie_processes)]
+    let _watcher = Command::new("sh")
         .arg("-c")
         .arg(script)
         .stdin(Stdio::null())
@@ -116,9 +118,11 @@ impl TestApp {
         }
         let data_dir = tempfile::tempdir().expect("temp dir");
         let unique = uuid::Uuid::now_v7().simple().to_string();
-        let mut config = Config::default();
-        config.data_dir = data_dir.path().to_path_buf();
-        config.tenant = "acme".into();
+        let mut config = Config {
+            data_dir: data_dir.path().to_path_buf(),
+            tenant: "acme".into(),
+            ..Config::default()
+        };
         config.grpc.port = 0;
         config.grpc.drain_grace_ms = 200;
         config.auth.keys = vec![AuthKey {

@@ -6,6 +6,7 @@ mod config;
 mod delivery;
 mod flow;
 mod helpers;
+mod services;
 
 /// Generates `<name>::embedded` and `<name>::platform` tests from `async fn name(RunMode)`.
 macro_rules! both_modes {

@@ -7,12 +7,12 @@ pub fn all_services() -> Vec<ServiceDef> {
     vec![
         hrmesh_governance::definition(),
         hrmesh_recruiting::definition(),
-        //TMP        hrmesh_onboarding::definition(),
+        hrmesh_onboarding::definition(),
         hrmesh_analytics::definition(),
-        //TMP        hrmesh_engagement::definition(),
-        //TMP        hrmesh_skills::definition(),
-        //TMP        hrmesh_performance::definition(),
-        //TMP        hrmesh_selfservice::definition(),
+        hrmesh_engagement::definition(),
+        hrmesh_skills::definition(),
+        hrmesh_performance::definition(),
+        hrmesh_selfservice::definition(),
     ]
 }
 

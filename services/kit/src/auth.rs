@@ -70,6 +70,18 @@ impl Principal {
     pub fn has(&self, role: Role) -> bool {
         self.roles.contains(&role)
     }
+
+    /// May this caller act on `person`'s data: it is that person, or holds one of `privileged`.
+    /// Otherwise PERMISSION_DENIED naming what is missing.
+    pub fn acting_for(&self, person: &str, privileged: &[Role]) -> Result<(), Status> {
+        if self.subject == person || privileged.iter().any(|r| self.has(*r)) {
+            return Ok(());
+        }
+        tracing::warn!(target: "hrmesh::audit", actor = %self.subject, "access to another person's data denied");
+        Err(Status::permission_denied(
+            "you may only act on your own data",
+        ))
+    }
 }
 
 #[derive(Debug, Serialize, Deserialize)]

@@ -32,15 +32,7 @@ impl RecruitingService for Api {
     ) -> Result<Response<SubmitApplicationResponse>, Status> {
         let caller = require(&request, &[Role::HrAdmin, Role::Candidate, Role::Service])?;
         let new = NewApplication::parse(request.get_ref())?;
-        if !caller.has(Role::HrAdmin)
-            && !caller.has(Role::Service)
-            && caller.subject != new.candidate_id
-        {
-            return Err(ApiError::PermissionDenied(
-                "a candidate may only submit their own application".into(),
-            )
-            .into());
-        }
+        caller.acting_for(&new.candidate_id, &[Role::HrAdmin, Role::Service])?;
         let application = application::submit(&self.ctx, new).await?;
         Ok(Response::new(SubmitApplicationResponse {
             application: Some(application),
