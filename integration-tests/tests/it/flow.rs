@@ -145,3 +145,51 @@ both_modes!(
     application_flows_through_governance_to_analytics,
     idempotent_resubmission_stores_and_emits_once
 );
+
+async fn trace_context_travels_from_grpc_call_to_governed_event(mode: RunMode) {
+    let app = TestApp::spawn(mode).await;
+    let trace_id = "4bf92f3577b34da6a3ce929d0e0e4736";
+    let traceparent = format!("00-{trace_id}-00f067aa0ba902b7-01");
+    let token = app.token("hr-1", &[Role::HrAdmin]);
+    let mut client = RecruitingServiceClient::with_interceptor(
+        app.channel("recruiting").await,
+        move |mut r: tonic::Request<()>| {
+            r.metadata_mut().insert(
+                "authorization",
+                format!("Bearer {token}").parse().expect("header"),
+            );
+            r.metadata_mut()
+                .insert("traceparent", traceparent.parse().expect("header"));
+            Ok(r)
+        },
+    );
+    client
+        .submit_application(application("cand-t", "job-trace"))
+        .await
+        .expect("submit");
+
+    let bus = runtime::connect_bus(&app.config).await.expect("bus");
+    let mut reader = bus
+        .subscribe("it-trace-reader", &[governed_topic("recruiting")])
+        .await
+        .expect("subscribe");
+    let batch = tokio::time::timeout(PATIENCE, reader.next_batch(10))
+        .await
+        .expect("governed event")
+        .expect("batch");
+    let governed = Envelope::decode(batch[0].record.payload.as_slice()).expect("envelope");
+    assert!(
+        governed.traceparent.contains(trace_id),
+        "{}",
+        governed.traceparent
+    );
+    let header = batch[0]
+        .record
+        .header(hrmesh_kit::events::headers::TRACEPARENT)
+        .expect("traceparent header");
+    assert!(header.contains(trace_id), "{header}");
+    reader.close().await;
+    app.stop().await;
+}
+
+both_modes!(trace_context_travels_from_grpc_call_to_governed_event);

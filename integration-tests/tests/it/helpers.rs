@@ -108,14 +108,14 @@ impl TestApp {
 
     /// Like [`TestApp::spawn`], after `adjust` changed the configuration.
     pub async fn spawn_with(mode: RunMode, adjust: impl FnOnce(&mut Config)) -> TestApp {
-        if let Ok(filter) = std::env::var("HRMESH_TEST_LOG") {
-            // Logs for debugging a test: HRMESH_TEST_LOG=info,hrmesh_kit=debug cargo test ...
-            let telemetry = hrmesh_kit::config::TelemetryConfig {
-                log_filter: filter,
-                ..Config::default().telemetry
-            };
-            std::mem::forget(hrmesh_kit::telemetry::init("it", &telemetry).expect("telemetry"));
-        }
+        // Spans carry trace context as in production; logs only when asked for:
+        // HRMESH_TEST_LOG=info,hrmesh_kit=debug cargo test ...
+        let log_filter = std::env::var("HRMESH_TEST_LOG").unwrap_or_else(|_| "off".into());
+        let telemetry = hrmesh_kit::config::TelemetryConfig {
+            log_filter,
+            ..Config::default().telemetry
+        };
+        std::mem::forget(hrmesh_kit::telemetry::init("it", &telemetry).expect("telemetry"));
         let data_dir = tempfile::tempdir().expect("temp dir");
         let unique = uuid::Uuid::now_v7().simple().to_string();
         let mut config = Config {

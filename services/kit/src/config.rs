@@ -15,6 +15,21 @@ use serde::{Deserialize, Serialize};
 /// Environment prefix of every setting.
 pub const ENV_PREFIX: &str = "HRMESH_";
 
+/// Top-level keys of [`Config`]: the environment variables that configure hrmesh.
+const SECTIONS: [&str; 11] = [
+    "mode",
+    "data_dir",
+    "tenant",
+    "grpc",
+    "database",
+    "kafka",
+    "redis",
+    "auth",
+    "events",
+    "telemetry",
+    "governance",
+];
+
 /// How hrmesh runs: everything in one process, or one process per service on real infrastructure.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -241,7 +256,12 @@ impl Config {
             }
             figment = figment.merge(Toml::file(file));
         }
-        figment = figment.merge(Env::prefixed(ENV_PREFIX).ignore(&["config"]).split("__"));
+        // Only variables naming a configuration section are settings: HRMESH_CONFIG, and the
+        // tools' own HRMESH_* variables (caches, test brokers), are not.
+        let env = Env::prefixed(ENV_PREFIX)
+            .filter(|key| SECTIONS.contains(&key.as_str().split("__").next().unwrap_or_default()))
+            .split("__");
+        figment = figment.merge(env);
         let config: Config = figment.extract().map_err(describe_figment_error)?;
         config.validate()?;
         Ok(config)

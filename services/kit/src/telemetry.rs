@@ -18,7 +18,7 @@ use opentelemetry_sdk::{
     trace::SdkTracerProvider,
 };
 use tracing_opentelemetry::OpenTelemetrySpanExt;
-use tracing_subscriber::{EnvFilter, layer::SubscriberExt, util::SubscriberInitExt};
+use tracing_subscriber::{EnvFilter, Layer, layer::SubscriberExt, util::SubscriberInitExt};
 
 use crate::config::{LogFormat, TelemetryConfig};
 
@@ -80,12 +80,18 @@ pub fn init(service_name: &str, config: &TelemetryConfig) -> anyhow::Result<Tele
             config.log_filter
         )
     })?;
-    let otel = tracing_opentelemetry::layer().with_tracer(tracer);
-    let registry = tracing_subscriber::registry().with(filter).with(otel);
+    // Spans always feed OpenTelemetry (trace ids in errors, traceparent on events); the log
+    // filter only decides what is printed.
+    let otel = tracing_opentelemetry::layer()
+        .with_tracer(tracer)
+        .with_filter(tracing_subscriber::filter::LevelFilter::INFO);
+    let registry = tracing_subscriber::registry().with(otel);
     match config.log_format {
-        LogFormat::Text => registry.with(tracing_subscriber::fmt::layer()).try_init()?,
+        LogFormat::Text => registry
+            .with(tracing_subscriber::fmt::layer().with_filter(filter))
+            .try_init()?,
         LogFormat::Json => registry
-            .with(tracing_subscriber::fmt::layer().json())
+            .with(tracing_subscriber::fmt::layer().json().with_filter(filter))
             .try_init()?,
     }
     Ok(TelemetryGuard {
