@@ -15,4 +15,6 @@ cargo fmt --all --check
 log "cargo clippy"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 log "cargo test"
+# The CLI tests run the real binary, which `cargo test` alone does not build.
+cargo build --locked -p hrmesh
 cargo test --workspace --locked

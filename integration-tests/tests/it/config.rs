@@ -1,6 +1,6 @@
 //! Bad configuration fails start-up with a message naming the key, what is allowed and how to set it.
 
-use std::process::Command;
+use std::process::{Command, Stdio};
 
 use hrmesh_kit::config::Config;
 
@@ -52,12 +52,24 @@ fn out_of_range_value_from_the_environment_stops_the_binary() {
         hrmesh.display()
     );
     let dir = tempfile::tempdir().expect("temp dir");
-    let output = Command::new(&hrmesh)
+    let mut child = Command::new(&hrmesh)
         .args(["up", "--port", "0", "--data-dir"])
         .arg(dir.path())
         .env("HRMESH_EVENTS__MAX_ATTEMPTS", "0")
-        .output()
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
         .expect("run hrmesh");
+    // A binary that ignored the bad value would keep serving: give it a bounded time.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while child.try_wait().expect("wait").is_none() {
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("hrmesh started despite HRMESH_EVENTS__MAX_ATTEMPTS=0");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let output = child.wait_with_output().expect("output");
     assert!(!output.status.success());
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(

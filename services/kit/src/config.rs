@@ -259,7 +259,15 @@ impl Config {
         // Only variables naming a configuration section are settings: HRMESH_CONFIG, and the
         // tools' own HRMESH_* variables (caches, test brokers), are not.
         let env = Env::prefixed(ENV_PREFIX)
-            .filter(|key| SECTIONS.contains(&key.as_str().split("__").next().unwrap_or_default()))
+            .filter(|key| {
+                let section = key
+                    .as_str()
+                    .split("__")
+                    .next()
+                    .unwrap_or_default()
+                    .to_ascii_lowercase();
+                SECTIONS.contains(&section.as_str())
+            })
             .split("__");
         figment = figment.merge(env);
         let config: Config = figment.extract().map_err(describe_figment_error)?;
@@ -456,6 +464,20 @@ mod tests {
     fn env_name_uses_double_underscore_for_nesting() {
         assert_eq!(env_name("grpc.port"), "HRMESH_GRPC__PORT");
         assert_eq!(env_name("auth.keys[].kid"), "HRMESH_AUTH__KEYS__KID");
+    }
+
+    #[test]
+    fn only_variables_naming_a_section_are_read() {
+        figment::Jail::expect_with(|jail| {
+            jail.set_env("HRMESH_CACHE", "/tmp/not-a-setting");
+            jail.set_env("HRMESH_GRPC__PORT", "6000");
+            let config = Config::load(None).expect("loads");
+            assert_eq!(config.grpc.port, 6000);
+            jail.set_env("HRMESH_GRPC__PROT", "6000");
+            let err = Config::load(None).expect_err("misspelt key").to_string();
+            assert!(err.contains("prot"), "{err}");
+            Ok(())
+        });
     }
 
     #[test]
