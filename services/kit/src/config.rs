@@ -158,6 +158,11 @@ pub struct EventsConfig {
     pub relay_poll_ms: u64,
     /// Events handled per consumer transaction.
     pub consumer_batch: u32,
+    /// How long a consumer remembers handled event ids; must exceed how long a duplicate can
+    /// arrive (the broker's retention).
+    pub inbox_retention_hours: u64,
+    /// Embedded mode: how long the event log keeps records (like Kafka's `retention.ms`).
+    pub log_retention_hours: u64,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -224,6 +229,8 @@ impl Default for Config {
                 relay_batch: 500,
                 relay_poll_ms: 200,
                 consumer_batch: 200,
+                inbox_retention_hours: 24 * 14,
+                log_retention_hours: 24 * 7,
             },
             telemetry: TelemetryConfig {
                 log_filter: "info".into(),
@@ -308,6 +315,13 @@ impl Config {
                 "events.relay_poll_ms",
                 &self.events.relay_poll_ms,
                 "1..=60000 ms",
+            );
+        }
+        if self.events.inbox_retention_hours <= self.events.log_retention_hours {
+            return bad(
+                "events.inbox_retention_hours",
+                &self.events.inbox_retention_hours,
+                "more than events.log_retention_hours, or duplicates could be applied twice",
             );
         }
         if !(1..=1_000).contains(&self.database.max_connections) {
@@ -405,7 +419,7 @@ impl Config {
                     uuid::Uuid::new_v4().simple(),
                     uuid::Uuid::new_v4().simple()
                 );
-                std::fs::write(&path, &secret)?;
+                write_private(&path, &secret)?;
                 Ok(Secret(secret))
             }
             Err(e) => Err(anyhow::anyhow!("reading {}: {e}", path.display())),
@@ -416,6 +430,17 @@ impl Config {
     pub fn drain_grace(&self) -> Duration {
         Duration::from_millis(self.grpc.drain_grace_ms)
     }
+}
+
+/// Writes a secret readable by its owner only.
+fn write_private(path: &std::path::Path, contents: &str) -> std::io::Result<()> {
+    std::fs::write(path, contents)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))?;
+    }
+    Ok(())
 }
 
 /// The environment variable that sets `key`, e.g. `grpc.port` → `HRMESH_GRPC__PORT`.
@@ -467,6 +492,7 @@ mod tests {
     }
 
     #[test]
+    #[allow(clippy::result_large_err)] // figment's Jail API returns its own large error
     fn only_variables_naming_a_section_are_read() {
         figment::Jail::expect_with(|jail| {
             jail.set_env("HRMESH_CACHE", "/tmp/not-a-setting");

@@ -96,11 +96,16 @@ impl Consumer {
         };
         let _ = self.ready.set(subscription.assigned());
         let mut lag_report = tokio::time::interval(Duration::from_secs(10));
+        let mut prune = tokio::time::interval(Duration::from_secs(3600));
         loop {
             let batch = tokio::select! {
                 () = shutdown.cancelled() => break,
                 _ = lag_report.tick() => {
                     self.report_lag(subscription.as_mut()).await;
+                    continue;
+                }
+                _ = prune.tick() => {
+                    self.prune_inbox().await;
                     continue;
                 }
                 batch = subscription.next_batch(self.config.consumer_batch as usize) => batch,
@@ -124,6 +129,26 @@ impl Consumer {
             }
         }
         subscription.close().await;
+    }
+
+    /// Forgets handled ids older than the inbox retention: no duplicate can arrive that late.
+    async fn prune_inbox(&self) {
+        let hours =
+            i64::try_from(self.config.inbox_retention_hours).unwrap_or(i64::MAX / 3_600_000);
+        let cutoff = crate::time::now_ms() - hours * 3_600_000;
+        let pruned =
+            sqlx::query("DELETE FROM hrmesh_inbox WHERE consumer = $1 AND handled_at < $2")
+                .bind(&self.name)
+                .bind(cutoff)
+                .execute(self.db.pool())
+                .await;
+        match pruned {
+            Ok(r) if r.rows_affected() > 0 => {
+                tracing::info!(consumer = %self.name, rows = r.rows_affected(), "inbox pruned");
+            }
+            Ok(_) => {}
+            Err(e) => tracing::warn!(consumer = %self.name, error = %e, "inbox pruning failed"),
+        }
     }
 
     async fn report_lag(&self, subscription: &mut dyn Subscription) {

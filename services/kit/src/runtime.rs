@@ -52,7 +52,13 @@ pub fn platform_topics() -> Vec<String> {
 /// Opens the bus of the configured mode.
 pub async fn connect_bus(config: &Config) -> anyhow::Result<Arc<dyn EventBus>> {
     Ok(match config.mode {
-        Mode::Embedded => Arc::new(EmbeddedBus::open(&config.data_dir.join("events.db")).await?),
+        Mode::Embedded => Arc::new(
+            EmbeddedBus::open(
+                &config.data_dir.join("events.db"),
+                std::time::Duration::from_secs(config.events.log_retention_hours * 3600),
+            )
+            .await?,
+        ),
         Mode::Platform => Arc::new(KafkaBus::new(&config.kafka)?),
     })
 }

@@ -34,8 +34,8 @@ fn db_err(e: sqlx::Error) -> BusError {
 }
 
 impl EmbeddedBus {
-    /// Opens (or creates) the log at `path`.
-    pub async fn open(path: &Path) -> Result<Self, BusError> {
+    /// Opens (or creates) the log at `path`, keeping records for `retention`.
+    pub async fn open(path: &Path, retention: Duration) -> Result<Self, BusError> {
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir).map_err(BusError::new)?;
         }
@@ -75,11 +75,42 @@ impl EmbeddedBus {
         .await
         .map_err(db_err)?;
         let (appended, _) = watch::channel(0);
-        Ok(Self {
+        let bus = Self {
             pool,
             append: Arc::new(Mutex::new(())),
             appended: Arc::new(appended),
-        })
+        };
+        bus.expire(retention).await?;
+        let expiring = bus.clone();
+        tokio::spawn(async move {
+            let mut hourly = tokio::time::interval(Duration::from_secs(3600));
+            hourly.tick().await;
+            loop {
+                hourly.tick().await;
+                if let Err(e) = expiring.expire(retention).await {
+                    tracing::warn!(error = %e, "event log retention failed");
+                }
+            }
+        });
+        Ok(bus)
+    }
+
+    /// Deletes records older than `retention`; offsets keep counting, as in Kafka.
+    async fn expire(&self, retention: Duration) -> Result<(), BusError> {
+        let cutoff =
+            crate::time::now_ms() - i64::try_from(retention.as_millis()).unwrap_or(i64::MAX);
+        let deleted = sqlx::query("DELETE FROM event_log WHERE appended_at < ?")
+            .bind(cutoff)
+            .execute(&self.pool)
+            .await
+            .map_err(db_err)?;
+        if deleted.rows_affected() > 0 {
+            tracing::info!(
+                records = deleted.rows_affected(),
+                "expired event log records"
+            );
+        }
+        Ok(())
     }
 }
 
@@ -296,7 +327,9 @@ mod tests {
         let path = dir.path().join("events.db");
         let topics = vec!["t".to_owned()];
         {
-            let bus = EmbeddedBus::open(&path).await.expect("open");
+            let bus = EmbeddedBus::open(&path, Duration::from_secs(3600))
+                .await
+                .expect("open");
             bus.ensure_topics(&topics).await.expect("topics");
             bus.publish(vec![record("t", 1), record("t", 2)])
                 .await
@@ -306,7 +339,9 @@ mod tests {
             assert_eq!(first[0].record.payload, vec![1]);
             sub.commit(&first).await.expect("commit");
         }
-        let bus = EmbeddedBus::open(&path).await.expect("reopen");
+        let bus = EmbeddedBus::open(&path, Duration::from_secs(3600))
+            .await
+            .expect("reopen");
         bus.publish(vec![record("t", 3)])
             .await
             .expect("publish after reopen");
@@ -318,9 +353,34 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn expired_records_are_dropped_and_offsets_keep_counting() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("events.db");
+        let topics = vec!["t".to_owned()];
+        {
+            let bus = EmbeddedBus::open(&path, Duration::from_secs(3600))
+                .await
+                .expect("open");
+            bus.ensure_topics(&topics).await.expect("topics");
+            bus.publish(vec![record("t", 1), record("t", 2)])
+                .await
+                .expect("publish");
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+        let bus = EmbeddedBus::open(&path, Duration::ZERO)
+            .await
+            .expect("reopen with no retention");
+        bus.publish(vec![record("t", 3)]).await.expect("publish");
+        let mut sub = bus.subscribe("g", &topics).await.expect("subscribe");
+        let batch = sub.next_batch(10).await.expect("batch");
+        assert_eq!(batch.len(), 1);
+        assert_eq!(batch[0].offset, 2);
+    }
+
+    #[tokio::test]
     async fn publishing_to_an_unknown_topic_fails() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let bus = EmbeddedBus::open(&dir.path().join("e.db"))
+        let bus = EmbeddedBus::open(&dir.path().join("e.db"), Duration::from_secs(3600))
             .await
             .expect("open");
         assert!(bus.publish(vec![record("nope", 1)]).await.is_err());
