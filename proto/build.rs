@@ -18,10 +18,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("cargo:rerun-if-changed=hrmesh");
     let descriptors = protox::compile(files, ["."])?;
     let out = PathBuf::from(env::var("OUT_DIR")?);
-    fs::write(
-        out.join("hrmesh_descriptor.bin"),
-        prost::Message::encode_to_vec(&descriptors),
-    )?;
+    fs::write(out.join("hrmesh_descriptor.bin"), prost::Message::encode_to_vec(&descriptors))?;
     let mut prost_config = tonic_prost_build::Config::new();
     // `prost::Name` gives every message its full name: the event `type` attribute.
     prost_config.enable_type_names();

@@ -33,35 +33,21 @@ fn event(source: &EventSource, i: usize) -> Envelope {
 }
 
 async fn config(mode: Mode, dir: &std::path::Path) -> Config {
-    let mut config = Config {
-        data_dir: dir.to_path_buf(),
-        ..Config::default()
-    };
+    let mut config = Config { data_dir: dir.to_path_buf(), ..Config::default() };
     config.grpc.port = 0;
     config.grpc.drain_grace_ms = 0;
-    config.auth.keys = vec![AuthKey {
-        kid: "b".into(),
-        algorithm: KeyAlgorithm::HS256,
-        key: Secret::new("b".repeat(32)),
-    }];
+    config.auth.keys =
+        vec![AuthKey { kid: "b".into(), algorithm: KeyAlgorithm::HS256, key: Secret::new("b".repeat(32)) }];
     config.governance.pseudonym_key = Secret::new("p".repeat(32));
     if mode == Mode::Platform {
         let unique = uuid::Uuid::now_v7().simple().to_string();
-        let base = std::env::var("HRMESH_BENCH_POSTGRES")
-            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into());
-        let mut admin = sqlx::PgConnection::connect(&format!("{base}/postgres"))
-            .await
-            .unwrap();
-        admin
-            .execute(sqlx::AssertSqlSafe(format!(
-                "CREATE DATABASE bench_{unique}"
-            )))
-            .await
-            .unwrap();
+        let base =
+            std::env::var("HRMESH_BENCH_POSTGRES").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into());
+        let mut admin = sqlx::PgConnection::connect(&format!("{base}/postgres")).await.unwrap();
+        admin.execute(sqlx::AssertSqlSafe(format!("CREATE DATABASE bench_{unique}"))).await.unwrap();
         config.mode = Mode::Platform;
         config.database.url = format!("{base}/bench_{unique}");
-        config.kafka.brokers =
-            std::env::var("HRMESH_BENCH_KAFKA").expect("HRMESH_BENCH_KAFKA=host:port");
+        config.kafka.brokers = std::env::var("HRMESH_BENCH_KAFKA").expect("HRMESH_BENCH_KAFKA=host:port");
         config.kafka.topic_prefix = format!("bench-{unique}.");
         config.kafka.partitions = 6;
     }
@@ -80,31 +66,16 @@ fn percentile(sorted: &[i64], p: f64) -> i64 {
 async fn wait_audited(gov: &Database, created: &HashMap<String, i64>, n: usize) -> Vec<i64> {
     let deadline = Instant::now() + Duration::from_secs(600);
     loop {
-        let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log")
-            .fetch_one(gov.pool())
-            .await
-            .unwrap();
+        let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log").fetch_one(gov.pool()).await.unwrap();
         if count as usize >= n {
             break;
         }
-        assert!(
-            Instant::now() < deadline,
-            "only {count} of {n} events audited"
-        );
+        assert!(Instant::now() < deadline, "only {count} of {n} events audited");
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
-    let rows = sqlx::query("SELECT event_id, recorded_at FROM audit_log")
-        .fetch_all(gov.pool())
-        .await
-        .unwrap();
-    let mut latencies: Vec<i64> = rows
-        .iter()
-        .filter_map(|r| {
-            created
-                .get(&r.get::<String, _>(0))
-                .map(|t| r.get::<i64, _>(1) - t)
-        })
-        .collect();
+    let rows = sqlx::query("SELECT event_id, recorded_at FROM audit_log").fetch_all(gov.pool()).await.unwrap();
+    let mut latencies: Vec<i64> =
+        rows.iter().filter_map(|r| created.get(&r.get::<String, _>(0)).map(|t| r.get::<i64, _>(1) - t)).collect();
     latencies.sort_unstable();
     latencies
 }
@@ -112,23 +83,15 @@ async fn wait_audited(gov: &Database, created: &HashMap<String, i64>, n: usize) 
 async fn bench_bus(config: &Config, n: usize) {
     let bus = runtime::connect_bus(config).await.unwrap();
     let topic = "bench.bus.v1".to_owned();
-    bus.ensure_topics(std::slice::from_ref(&topic))
-        .await
-        .unwrap();
-    let source = EventSource {
-        service: "recruiting",
-        tenant: "acme".into(),
-    };
+    bus.ensure_topics(std::slice::from_ref(&topic)).await.unwrap();
+    let source = EventSource { service: "recruiting", tenant: "acme".into() };
     let records: Vec<_> = (0..n).map(|i| record(&topic, &event(&source, i))).collect();
     let started = Instant::now();
     for chunk in records.chunks(500) {
         bus.publish(chunk.to_vec()).await.unwrap();
     }
     let publish = started.elapsed();
-    let mut sub = bus
-        .subscribe("bench-bus-reader", std::slice::from_ref(&topic))
-        .await
-        .unwrap();
+    let mut sub = bus.subscribe("bench-bus-reader", std::slice::from_ref(&topic)).await.unwrap();
     let mut seen = 0;
     let mut first = None;
     while seen < n {
@@ -152,15 +115,9 @@ async fn bench_pipeline(mode: Mode, n: usize) {
     println!("{mode:?} mode, {n} events");
     bench_bus(&config, n).await;
 
-    let defs = [
-        hrmesh_governance::definition(),
-        hrmesh::service("recruiting").unwrap(),
-    ];
+    let defs = [hrmesh_governance::definition(), hrmesh::service("recruiting").unwrap()];
     let running = runtime::start(config.clone(), &defs).await.unwrap();
-    let source = EventSource {
-        service: "recruiting",
-        tenant: "acme".into(),
-    };
+    let source = EventSource { service: "recruiting", tenant: "acme".into() };
     let recruiting = Database::connect(&config, "recruiting").await.unwrap();
     let governance = Database::connect(&config, "governance").await.unwrap();
 
@@ -172,9 +129,7 @@ async fn bench_pipeline(mode: Mode, n: usize) {
         let mut tx = recruiting.begin().await.unwrap();
         let now = hrmesh_kit::time::now_ms();
         for e in chunk {
-            outbox::enqueue(&mut tx, &raw_topic("recruiting"), e)
-                .await
-                .unwrap();
+            outbox::enqueue(&mut tx, &raw_topic("recruiting"), e).await.unwrap();
             created.insert(e.id.clone(), now);
         }
         tx.commit().await.unwrap();
@@ -197,9 +152,7 @@ async fn bench_pipeline(mode: Mode, n: usize) {
         tick.tick().await;
         let e = event(&source, n + i);
         let mut tx = recruiting.begin().await.unwrap();
-        outbox::enqueue(&mut tx, &raw_topic("recruiting"), &e)
-            .await
-            .unwrap();
+        outbox::enqueue(&mut tx, &raw_topic("recruiting"), &e).await.unwrap();
         tx.commit().await.unwrap();
         created.insert(e.id.clone(), hrmesh_kit::time::now_ms());
     }
@@ -218,10 +171,7 @@ async fn bench_pipeline(mode: Mode, n: usize) {
 
 #[tokio::main]
 async fn main() {
-    let args: Vec<String> = std::env::args()
-        .skip(1)
-        .filter(|a| !a.starts_with("--"))
-        .collect();
+    let args: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with("--")).collect();
     let n: usize = args.get(1).and_then(|a| a.parse().ok()).unwrap_or(20_000);
     match args.first().map(String::as_str) {
         Some("platform") => bench_pipeline(Mode::Platform, n).await,

@@ -3,8 +3,7 @@
 #![allow(missing_docs, clippy::all, clippy::pedantic, unused_qualifications)]
 
 /// Encoded `FileDescriptorSet` of every hrmesh proto, served by gRPC reflection.
-pub const FILE_DESCRIPTOR_SET: &[u8] =
-    include_bytes!(concat!(env!("OUT_DIR"), "/hrmesh_descriptor.bin"));
+pub const FILE_DESCRIPTOR_SET: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/hrmesh_descriptor.bin"));
 
 macro_rules! package {
     ($name:ident, $file:literal) => {

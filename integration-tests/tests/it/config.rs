@@ -8,9 +8,7 @@ fn load_toml(toml: &str) -> String {
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("hrmesh.toml");
     std::fs::write(&path, toml).expect("write config");
-    Config::load(Some(&path))
-        .expect_err("invalid config")
-        .to_string()
+    Config::load(Some(&path)).expect_err("invalid config").to_string()
 }
 
 #[test]
@@ -25,10 +23,7 @@ fn non_numeric_port_names_the_key_and_its_variable() {
 fn unknown_mode_lists_the_allowed_values() {
     let message = load_toml("mode = \"cloud\"\n");
     assert!(message.contains("mode"), "{message}");
-    assert!(
-        message.contains("`embedded`") && message.contains("`platform`"),
-        "{message}"
-    );
+    assert!(message.contains("`embedded`") && message.contains("`platform`"), "{message}");
 }
 
 #[test]
@@ -41,16 +36,8 @@ fn misspelt_key_is_rejected() {
 fn out_of_range_value_from_the_environment_stops_the_binary() {
     // The test binary lives in target/<profile>/deps; the hrmesh binary one level up.
     let exe = std::env::current_exe().expect("test binary");
-    let hrmesh = exe
-        .parent()
-        .and_then(|deps| deps.parent())
-        .expect("target dir")
-        .join("hrmesh");
-    assert!(
-        hrmesh.exists(),
-        "build the hrmesh binary first (cargo build -p hrmesh): {}",
-        hrmesh.display()
-    );
+    let hrmesh = exe.parent().and_then(|deps| deps.parent()).expect("target dir").join("hrmesh");
+    assert!(hrmesh.exists(), "build the hrmesh binary first (cargo build -p hrmesh): {}", hrmesh.display());
     let dir = tempfile::tempdir().expect("temp dir");
     let mut child = Command::new(&hrmesh)
         .args(["up", "--port", "0", "--data-dir"])
@@ -72,10 +59,7 @@ fn out_of_range_value_from_the_environment_stops_the_binary() {
     let output = child.wait_with_output().expect("output");
     assert!(!output.status.success());
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        stderr.contains("events.max_attempts = 0 is not allowed: 1..=100000"),
-        "{stderr}"
-    );
+    assert!(stderr.contains("events.max_attempts = 0 is not allowed: 1..=100000"), "{stderr}");
     assert!(stderr.contains("HRMESH_EVENTS__MAX_ATTEMPTS"), "{stderr}");
 }
 

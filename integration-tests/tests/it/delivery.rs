@@ -21,10 +21,7 @@ use crate::{
 
 /// A raw `CandidateApplied` as recruiting would emit it.
 fn applied(candidate: &str, job: &str) -> Envelope {
-    let source = EventSource {
-        service: "recruiting",
-        tenant: "acme".into(),
-    };
+    let source = EventSource { service: "recruiting", tenant: "acme".into() };
     let payload = CandidateApplied {
         application_id: uuid::Uuid::now_v7().to_string(),
         job_id: job.into(),
@@ -36,75 +33,31 @@ fn applied(candidate: &str, job: &str) -> Envelope {
 }
 
 async fn count(db: &Database, sql: &'static str, bind: &str) -> i64 {
-    sqlx::query(sql)
-        .bind(bind)
-        .fetch_one(db.pool())
-        .await
-        .expect("count")
-        .get::<i64, _>(0)
+    sqlx::query(sql).bind(bind).fetch_one(db.pool()).await.expect("count").get::<i64, _>(0)
 }
 
 async fn event_commits_with_its_state_change_or_not_at_all(mode: RunMode) {
     let app = TestApp::spawn(mode).await;
-    let db = Database::connect(&app.config, "recruiting")
-        .await
-        .expect("recruiting database");
-    let insert =
-        "INSERT INTO applications (id, candidate_id, job_id, full_name, email, source, applied_at)
+    let db = Database::connect(&app.config, "recruiting").await.expect("recruiting database");
+    let insert = "INSERT INTO applications (id, candidate_id, job_id, full_name, email, source, applied_at)
                   VALUES ($1, 'cand-a', 'job-atomic', 'A', 'a@example.nl', 'website', 0)";
 
     // A transaction that dies before commit leaves neither the row nor the event.
     let event = applied("cand-a", "job-atomic");
     let mut tx = db.begin().await.expect("begin");
-    sqlx::query(insert)
-        .bind(uuid::Uuid::now_v7().to_string())
-        .execute(&mut *tx)
-        .await
-        .expect("insert");
-    outbox::enqueue(&mut tx, &raw_topic("recruiting"), &event)
-        .await
-        .expect("enqueue");
+    sqlx::query(insert).bind(uuid::Uuid::now_v7().to_string()).execute(&mut *tx).await.expect("insert");
+    outbox::enqueue(&mut tx, &raw_topic("recruiting"), &event).await.expect("enqueue");
     drop(tx);
-    assert_eq!(
-        count(
-            &db,
-            "SELECT COUNT(*) FROM applications WHERE job_id = $1",
-            "job-atomic"
-        )
-        .await,
-        0
-    );
-    assert_eq!(
-        count(
-            &db,
-            "SELECT COUNT(*) FROM hrmesh_outbox WHERE id = $1",
-            &event.id
-        )
-        .await,
-        0
-    );
+    assert_eq!(count(&db, "SELECT COUNT(*) FROM applications WHERE job_id = $1", "job-atomic").await, 0);
+    assert_eq!(count(&db, "SELECT COUNT(*) FROM hrmesh_outbox WHERE id = $1", &event.id).await, 0);
 
     // Committed together, both exist and the event travels all the way.
     let event = applied("cand-a", "job-atomic");
     let mut tx = db.begin().await.expect("begin");
-    sqlx::query(insert)
-        .bind(uuid::Uuid::now_v7().to_string())
-        .execute(&mut *tx)
-        .await
-        .expect("insert");
-    outbox::enqueue(&mut tx, &raw_topic("recruiting"), &event)
-        .await
-        .expect("enqueue");
+    sqlx::query(insert).bind(uuid::Uuid::now_v7().to_string()).execute(&mut *tx).await.expect("insert");
+    outbox::enqueue(&mut tx, &raw_topic("recruiting"), &event).await.expect("enqueue");
     tx.commit().await.expect("commit");
-    assert_eq!(
-        count(
-            &db,
-            "SELECT COUNT(*) FROM applications WHERE job_id = $1",
-            "job-atomic"
-        )
-        .await,
-        1
-    );
+    assert_eq!(count(&db, "SELECT COUNT(*) FROM applications WHERE job_id = $1", "job-atomic").await, 1);
     wait_for_count(&app, "job-atomic", 1).await;
     db.close().await;
     app.stop().await;
@@ -124,11 +77,7 @@ async fn crash_mid_stream_loses_nothing_and_applies_each_event_once(mode: RunMod
     // Redelivered events must not be counted again once everything settled.
     tokio::time::sleep(Duration::from_secs(2)).await;
     wait_for_count(&app, "job-crash", 25).await;
-    let forwarded = audit_trail(&app)
-        .await
-        .iter()
-        .filter(|r| r.action == "event.forwarded")
-        .count();
+    let forwarded = audit_trail(&app).await.iter().filter(|r| r.action == "event.forwarded").count();
     assert_eq!(forwarded, 25);
     app.stop().await;
 }
@@ -138,9 +87,7 @@ async fn duplicate_deliveries_are_applied_once(mode: RunMode) {
     let bus = runtime::connect_bus(&app.config).await.expect("bus");
     let event = record(&raw_topic("recruiting"), &applied("cand-d", "job-dup"));
     // What a relay that crashed between publishing and deleting would send again.
-    bus.publish(vec![event.clone(), event.clone()])
-        .await
-        .expect("publish");
+    bus.publish(vec![event.clone(), event.clone()]).await.expect("publish");
     bus.publish(vec![event]).await.expect("publish again");
     submit(&app, application("cand-e", "job-dup")).await;
     wait_for_count(&app, "job-dup", 2).await;
@@ -154,57 +101,28 @@ async fn poison_message_goes_to_dead_letters_and_partition_keeps_flowing(mode: R
     let app = TestApp::spawn(mode).await;
     let bus = runtime::connect_bus(&app.config).await.expect("bus");
     let topic = raw_topic("recruiting");
-    let garbage = Record {
-        topic: topic.clone(),
-        key: "cand-p".into(),
-        headers: vec![],
-        payload: vec![0xff, 0x00, 0x13, 0x37],
-    };
+    let garbage =
+        Record { topic: topic.clone(), key: "cand-p".into(), headers: vec![], payload: vec![0xff, 0x00, 0x13, 0x37] };
     let mut bad_payload = applied("cand-p", "job-poison");
     bad_payload.data = vec![0xff, 0xff, 0xff];
     // Same key as the good event after them: same partition, so they would block it if stuck.
-    bus.publish(vec![
-        garbage,
-        record(&topic, &bad_payload),
-        record(&topic, &applied("cand-p", "job-poison")),
-    ])
-    .await
-    .expect("publish");
+    bus.publish(vec![garbage, record(&topic, &bad_payload), record(&topic, &applied("cand-p", "job-poison"))])
+        .await
+        .expect("publish");
     wait_for_count(&app, "job-poison", 1).await;
 
-    let mut dlq = bus
-        .subscribe("it-dlq-reader", &[dead_letter_topic("governance")])
-        .await
-        .expect("subscribe");
+    let mut dlq = bus.subscribe("it-dlq-reader", &[dead_letter_topic("governance")]).await.expect("subscribe");
     let mut letters = Vec::new();
     while letters.len() < 2 {
-        let batch = tokio::time::timeout(PATIENCE, dlq.next_batch(10))
-            .await
-            .expect("dead letters")
-            .expect("batch");
+        let batch = tokio::time::timeout(PATIENCE, dlq.next_batch(10)).await.expect("dead letters").expect("batch");
         letters.extend(batch);
     }
-    let reasons: Vec<&str> = letters
-        .iter()
-        .filter_map(|d| d.record.header(headers::DLQ_REASON))
-        .collect();
+    let reasons: Vec<&str> = letters.iter().filter_map(|d| d.record.header(headers::DLQ_REASON)).collect();
     assert_eq!(letters.len(), 2, "{reasons:?}");
     assert!(reasons[0].contains("not an event envelope"), "{reasons:?}");
-    assert!(
-        reasons[1].contains("payload is not a valid hrmesh.recruiting.v1.CandidateApplied"),
-        "{reasons:?}"
-    );
-    assert_eq!(
-        letters[0].record.payload,
-        vec![0xff, 0x00, 0x13, 0x37],
-        "the original bytes are kept"
-    );
-    assert!(
-        letters[0]
-            .record
-            .header(headers::DLQ_SOURCE)
-            .is_some_and(|s| s.starts_with("hr.recruiting.v1/"))
-    );
+    assert!(reasons[1].contains("payload is not a valid hrmesh.recruiting.v1.CandidateApplied"), "{reasons:?}");
+    assert_eq!(letters[0].record.payload, vec![0xff, 0x00, 0x13, 0x37], "the original bytes are kept");
+    assert!(letters[0].record.header(headers::DLQ_SOURCE).is_some_and(|s| s.starts_with("hr.recruiting.v1/")));
     dlq.close().await;
     app.stop().await;
 }
@@ -217,38 +135,16 @@ async fn forged_or_unregistered_events_are_suppressed_and_audited(mode: RunMode)
     forged.source = "analytics".into();
     let mut unknown_purpose = applied("cand-f", "job-forged");
     unknown_purpose.purpose = "marketing.profiling".into();
-    bus.publish(vec![
-        record(&topic, &forged),
-        record(&topic, &unknown_purpose),
-    ])
-    .await
-    .expect("publish");
+    bus.publish(vec![record(&topic, &forged), record(&topic, &unknown_purpose)]).await.expect("publish");
     submit(&app, application("cand-g", "job-forged")).await;
     wait_for_count(&app, "job-forged", 1).await;
     let trail = audit_trail(&app).await;
-    let suppressed: Vec<&str> = trail
-        .iter()
-        .filter(|r| r.action == "event.suppressed")
-        .map(|r| r.detail.as_str())
-        .collect();
+    let suppressed: Vec<&str> =
+        trail.iter().filter(|r| r.action == "event.suppressed").map(|r| r.detail.as_str()).collect();
     assert_eq!(suppressed.len(), 2, "{trail:?}");
-    assert!(
-        suppressed
-            .iter()
-            .any(|d| d.contains("may not publish on hr.recruiting.v1")),
-        "{suppressed:?}"
-    );
-    assert!(
-        suppressed
-            .iter()
-            .any(|d| d.contains("unknown purpose \"marketing.profiling\"")),
-        "{suppressed:?}"
-    );
-    assert!(
-        trail
-            .iter()
-            .all(|r| !r.subject_pseudonym.contains("cand-f"))
-    );
+    assert!(suppressed.iter().any(|d| d.contains("may not publish on hr.recruiting.v1")), "{suppressed:?}");
+    assert!(suppressed.iter().any(|d| d.contains("unknown purpose \"marketing.profiling\"")), "{suppressed:?}");
+    assert!(trail.iter().all(|r| !r.subject_pseudonym.contains("cand-f")));
     app.stop().await;
 }
 
@@ -277,10 +173,7 @@ async fn embedded_log_survives_a_restart() {
 
     // The log itself still holds every raw event, in order.
     let bus = runtime::connect_bus(&app.config).await.expect("bus");
-    let mut replay = bus
-        .subscribe("it-replay", &[raw_topic("recruiting")])
-        .await
-        .expect("subscribe");
+    let mut replay = bus.subscribe("it-replay", &[raw_topic("recruiting")]).await.expect("subscribe");
     let events = replay.next_batch(100).await.expect("replay");
     assert_eq!(events.len(), 6);
     assert!(events.windows(2).all(|w| w[0].offset + 1 == w[1].offset));

@@ -1,18 +1,13 @@
 //! The first real flow: recruiting → outbox → governance (audit, pseudonymise, minimise) →
 //! governed stream → analytics.
 
-use hrmesh_kit::{auth::Role, events::governed_topic, runtime};
+use hrmesh_kit::{auth::Role, bus::Record, events::governed_topic, runtime};
 use hrmesh_proto::{
-    analytics::v1::{
-        GetApplicationCountsRequest, analytics_service_client::AnalyticsServiceClient,
-    },
+    analytics::v1::{GetApplicationCountsRequest, analytics_service_client::AnalyticsServiceClient},
     events::v1::Envelope,
-    governance::v1::{
-        AuditRecord, ListAuditRecordsRequest, governance_service_client::GovernanceServiceClient,
-    },
+    governance::v1::{AuditRecord, ListAuditRecordsRequest, governance_service_client::GovernanceServiceClient},
     recruiting::v1::{
-        Application, CandidateApplied, SubmitApplicationRequest,
-        recruiting_service_client::RecruitingServiceClient,
+        Application, CandidateApplied, SubmitApplicationRequest, recruiting_service_client::RecruitingServiceClient,
     },
 };
 use prost::Message;
@@ -36,52 +31,48 @@ pub fn application(candidate: &str, job: &str) -> SubmitApplicationRequest {
 
 /// Submits as HR.
 pub async fn submit(app: &TestApp, request: SubmitApplicationRequest) -> Application {
-    let mut client =
-        RecruitingServiceClient::new(app.authed("recruiting", "hr-1", &[Role::HrAdmin]).await);
-    client
-        .submit_application(request)
-        .await
-        .expect("submit")
-        .into_inner()
-        .application
-        .expect("application")
+    let mut client = RecruitingServiceClient::new(app.authed("recruiting", "hr-1", &[Role::HrAdmin]).await);
+    client.submit_application(request).await.expect("submit").into_inner().application.expect("application")
 }
 
 /// Waits until analytics counts exactly `expected` applications for `job`.
 pub async fn wait_for_count(app: &TestApp, job: &str, expected: u64) {
-    let client =
-        AnalyticsServiceClient::new(app.authed("analytics", "hr-1", &[Role::HrAdmin]).await);
-    eventually(
-        &format!("{expected} applications for {job} in analytics"),
-        PATIENCE,
-        || {
-            let mut client = client.clone();
-            async move {
-                let counts = client
-                    .get_application_counts(GetApplicationCountsRequest { job_id: job.into() })
-                    .await
-                    .ok()?
-                    .into_inner();
-                (counts.total == expected).then_some(())
-            }
-        },
-    )
+    let client = AnalyticsServiceClient::new(app.authed("analytics", "hr-1", &[Role::HrAdmin]).await);
+    eventually(&format!("{expected} applications for {job} in analytics"), PATIENCE, || {
+        let mut client = client.clone();
+        async move {
+            let counts = client
+                .get_application_counts(GetApplicationCountsRequest { job_id: job.into() })
+                .await
+                .ok()?
+                .into_inner();
+            (counts.total == expected).then_some(())
+        }
+    })
     .await;
 }
 
 /// The whole audit trail, as the DPO sees it.
 pub async fn audit_trail(app: &TestApp) -> Vec<AuditRecord> {
-    let mut client =
-        GovernanceServiceClient::new(app.authed("governance", "dpo-1", &[Role::Dpo]).await);
+    let mut client = GovernanceServiceClient::new(app.authed("governance", "dpo-1", &[Role::Dpo]).await);
     client
-        .list_audit_records(ListAuditRecordsRequest {
-            after_sequence: 0,
-            page_size: 1000,
-        })
+        .list_audit_records(ListAuditRecordsRequest { after_sequence: 0, page_size: 1000 })
         .await
         .expect("audit records")
         .into_inner()
         .records
+}
+
+/// The first record on the governed recruiting topic, as an internal subscriber receives it.
+async fn first_governed_recruiting_event(app: &TestApp) -> (Record, Envelope) {
+    let bus = runtime::connect_bus(&app.config).await.expect("bus");
+    let group = format!("it-reader-{}", uuid::Uuid::now_v7().simple());
+    let mut reader = bus.subscribe(&group, &[governed_topic("recruiting")]).await.expect("subscribe");
+    let batch = tokio::time::timeout(PATIENCE, reader.next_batch(1)).await.expect("governed event").expect("batch");
+    reader.close().await;
+    let record = batch.into_iter().next().expect("one record").record;
+    let envelope = Envelope::decode(record.payload.as_slice()).expect("envelope");
+    (record, envelope)
 }
 
 async fn application_flows_through_governance_to_analytics(mode: RunMode) {
@@ -101,37 +92,21 @@ async fn application_flows_through_governance_to_analytics(mode: RunMode) {
     hrmesh_governance::verify_chain(&trail).expect("intact chain");
 
     // What internal subscribers get: a pseudonym and only the fields the purpose allows.
-    let bus = runtime::connect_bus(&app.config).await.expect("bus");
-    let mut reader = bus
-        .subscribe("it-governed-reader", &[governed_topic("recruiting")])
-        .await
-        .expect("subscribe");
-    let batch = tokio::time::timeout(PATIENCE, reader.next_batch(10))
-        .await
-        .expect("governed event")
-        .expect("batch");
-    let governed = Envelope::decode(batch[0].record.payload.as_slice()).expect("envelope");
+    let (message, governed) = first_governed_recruiting_event(&app).await;
     assert_eq!(governed.subject, record.subject_pseudonym);
-    assert_eq!(
-        batch[0].record.key, record.subject_pseudonym,
-        "Kafka key is the pseudonym, not the person"
-    );
+    assert_eq!(message.key, record.subject_pseudonym, "Kafka key is the pseudonym, not the person");
     assert_eq!(governed.pseudonym_key_version, 1);
     let payload = CandidateApplied::decode(governed.data.as_slice()).expect("payload");
     assert_eq!(payload.job_id, "job-7");
     assert_eq!(payload.application_id, stored.application_id);
     assert_eq!(payload.full_name, "", "name must not leave governance");
     assert_eq!(payload.email, "", "e-mail must not leave governance");
-    reader.close().await;
     app.stop().await;
 }
 
 async fn idempotent_resubmission_stores_and_emits_once(mode: RunMode) {
     let app = TestApp::spawn(mode).await;
-    let request = SubmitApplicationRequest {
-        idempotency_key: "retry-42".into(),
-        ..application("cand-2", "job-i")
-    };
+    let request = SubmitApplicationRequest { idempotency_key: "retry-42".into(), ..application("cand-2", "job-i") };
     let first = submit(&app, request.clone()).await;
     let second = submit(&app, request).await;
     assert_eq!(first.application_id, second.application_id);
@@ -141,54 +116,25 @@ async fn idempotent_resubmission_stores_and_emits_once(mode: RunMode) {
     app.stop().await;
 }
 
-both_modes!(
-    application_flows_through_governance_to_analytics,
-    idempotent_resubmission_stores_and_emits_once
-);
+both_modes!(application_flows_through_governance_to_analytics, idempotent_resubmission_stores_and_emits_once);
 
 async fn trace_context_travels_from_grpc_call_to_governed_event(mode: RunMode) {
     let app = TestApp::spawn(mode).await;
     let trace_id = "4bf92f3577b34da6a3ce929d0e0e4736";
     let traceparent = format!("00-{trace_id}-00f067aa0ba902b7-01");
     let token = app.token("hr-1", &[Role::HrAdmin]);
-    let mut client = RecruitingServiceClient::with_interceptor(
-        app.channel("recruiting").await,
-        move |mut r: tonic::Request<()>| {
-            r.metadata_mut().insert(
-                "authorization",
-                format!("Bearer {token}").parse().expect("header"),
-            );
-            r.metadata_mut()
-                .insert("traceparent", traceparent.parse().expect("header"));
+    let mut client =
+        RecruitingServiceClient::with_interceptor(app.channel("recruiting").await, move |mut r: tonic::Request<()>| {
+            r.metadata_mut().insert("authorization", format!("Bearer {token}").parse().expect("header"));
+            r.metadata_mut().insert("traceparent", traceparent.parse().expect("header"));
             Ok(r)
-        },
-    );
-    client
-        .submit_application(application("cand-t", "job-trace"))
-        .await
-        .expect("submit");
+        });
+    client.submit_application(application("cand-t", "job-trace")).await.expect("submit");
 
-    let bus = runtime::connect_bus(&app.config).await.expect("bus");
-    let mut reader = bus
-        .subscribe("it-trace-reader", &[governed_topic("recruiting")])
-        .await
-        .expect("subscribe");
-    let batch = tokio::time::timeout(PATIENCE, reader.next_batch(10))
-        .await
-        .expect("governed event")
-        .expect("batch");
-    let governed = Envelope::decode(batch[0].record.payload.as_slice()).expect("envelope");
-    assert!(
-        governed.traceparent.contains(trace_id),
-        "{}",
-        governed.traceparent
-    );
-    let header = batch[0]
-        .record
-        .header(hrmesh_kit::events::headers::TRACEPARENT)
-        .expect("traceparent header");
+    let (record, governed) = first_governed_recruiting_event(&app).await;
+    assert!(governed.traceparent.contains(trace_id), "{}", governed.traceparent);
+    let header = record.header(hrmesh_kit::events::headers::TRACEPARENT).expect("traceparent header");
     assert!(header.contains(trace_id), "{header}");
-    reader.close().await;
     app.stop().await;
 }
 

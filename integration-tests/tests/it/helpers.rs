@@ -17,17 +17,13 @@ use hrmesh_kit::{
     runtime::{self, Running},
 };
 use sqlx::{Connection, Executor};
-use tonic::{
-    Request, Status, metadata::MetadataValue, service::interceptor::InterceptedService,
-    transport::Channel,
-};
+use tonic::{Request, Status, metadata::MetadataValue, service::interceptor::InterceptedService, transport::Channel};
 
 const TEST_SECRET: &str = "integration-test-secret-of-at-least-32-bytes";
 
 /// PostgreSQL server used by platform-mode tests.
 pub fn postgres_url(database: &str) -> String {
-    let base = std::env::var("HRMESH_TEST_POSTGRES")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into());
+    let base = std::env::var("HRMESH_TEST_POSTGRES").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into());
     format!("{base}/{database}")
 }
 
@@ -54,10 +50,8 @@ fn start_tansu() -> String {
         std::path::Path::new(&tansu).exists(),
         "no Kafka broker: set HRMESH_TEST_KAFKA=host:port or run scripts/test.sh once to install tansu into {cache}/bin"
     );
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("free port");
+    let port =
+        std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("free port");
     let url = format!("tcp://127.0.0.1:{port}");
     let script = format!(
         "{tansu} broker --listener-url {url} --advertised-listener-url {url} --storage-engine memory://tansu/ \
@@ -66,12 +60,7 @@ fn start_tansu() -> String {
     );
     // The watcher outlives this call on purpose: it runs as long as the test process.
     #[allow(clippy::zombie_processes)]
-    let _watcher = Command::new("sh")
-        .arg("-c")
-        .arg(script)
-        .stdin(Stdio::null())
-        .spawn()
-        .expect("start tansu");
+    let _watcher = Command::new("sh").arg("-c").arg(script).stdin(Stdio::null()).spawn().expect("start tansu");
     for _ in 0..100 {
         if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
             return format!("127.0.0.1:{port}");
@@ -111,25 +100,15 @@ impl TestApp {
         // Spans carry trace context as in production; logs only when asked for:
         // HRMESH_TEST_LOG=info,hrmesh_kit=debug cargo test ...
         let log_filter = std::env::var("HRMESH_TEST_LOG").unwrap_or_else(|_| "off".into());
-        let telemetry = hrmesh_kit::config::TelemetryConfig {
-            log_filter,
-            ..Config::default().telemetry
-        };
+        let telemetry = hrmesh_kit::config::TelemetryConfig { log_filter, ..Config::default().telemetry };
         std::mem::forget(hrmesh_kit::telemetry::init("it", &telemetry).expect("telemetry"));
         let data_dir = tempfile::tempdir().expect("temp dir");
         let unique = uuid::Uuid::now_v7().simple().to_string();
-        let mut config = Config {
-            data_dir: data_dir.path().to_path_buf(),
-            tenant: "acme".into(),
-            ..Config::default()
-        };
+        let mut config = Config { data_dir: data_dir.path().to_path_buf(), tenant: "acme".into(), ..Config::default() };
         config.grpc.port = 0;
         config.grpc.drain_grace_ms = 200;
-        config.auth.keys = vec![AuthKey {
-            kid: "test".into(),
-            algorithm: KeyAlgorithm::HS256,
-            key: Secret::new(TEST_SECRET),
-        }];
+        config.auth.keys =
+            vec![AuthKey { kid: "test".into(), algorithm: KeyAlgorithm::HS256, key: Secret::new(TEST_SECRET) }];
         config.governance.pseudonym_key = Secret::new("integration-test-pseudonym-key-32-bytes!");
         config.events.retry_backoff_ms = 10;
         config.events.max_attempts = 3;
@@ -137,13 +116,9 @@ impl TestApp {
         if mode == RunMode::Platform {
             config.mode = Mode::Platform;
             let database = format!("hrmesh_it_{unique}");
-            let mut admin = sqlx::PgConnection::connect(&postgres_url("postgres"))
-                .await
-                .expect("connect to PostgreSQL");
-            admin
-                .execute(sqlx::AssertSqlSafe(format!("CREATE DATABASE {database}")))
-                .await
-                .expect("create database");
+            let mut admin =
+                sqlx::PgConnection::connect(&postgres_url("postgres")).await.expect("connect to PostgreSQL");
+            admin.execute(sqlx::AssertSqlSafe(format!("CREATE DATABASE {database}"))).await.expect("create database");
             config.database.url = postgres_url(&database);
             config.database.max_connections = 5;
             config.kafka.brokers = kafka_brokers();
@@ -154,14 +129,7 @@ impl TestApp {
         adjust(&mut config);
         config.validate().expect("test configuration is valid");
         let issuer = TokenIssuer::from_config(&config.auth).expect("token issuer");
-        let mut app = TestApp {
-            mode,
-            config,
-            issuer,
-            running: Vec::new(),
-            addrs: HashMap::new(),
-            _data_dir: data_dir,
-        };
+        let mut app = TestApp { mode, config, issuer, running: Vec::new(), addrs: HashMap::new(), _data_dir: data_dir };
         app.start().await;
         app
     }
@@ -169,22 +137,14 @@ impl TestApp {
     async fn start(&mut self) {
         let groups: Vec<Vec<hrmesh_kit::service::ServiceDef>> = match self.mode {
             RunMode::Embedded => vec![hrmesh::all_services()],
-            RunMode::Platform => hrmesh::all_services()
-                .into_iter()
-                .map(|d| vec![d])
-                .collect(),
+            RunMode::Platform => hrmesh::all_services().into_iter().map(|d| vec![d]).collect(),
         };
         for defs in groups {
-            let running = runtime::start(self.config.clone(), &defs)
-                .await
-                .expect("start hrmesh");
+            let running = runtime::start(self.config.clone(), &defs).await.expect("start hrmesh");
             // Kafka group joins take seconds; tests start once every consumer has partitions.
             let deadline = tokio::time::Instant::now() + PATIENCE;
             while !running.consumers_ready() {
-                assert!(
-                    tokio::time::Instant::now() < deadline,
-                    "consumers did not join their groups"
-                );
+                assert!(tokio::time::Instant::now() < deadline, "consumers did not join their groups");
                 tokio::time::sleep(Duration::from_millis(50)).await;
             }
             for def in &defs {
@@ -226,36 +186,19 @@ impl TestApp {
 
     /// A signed token for `subject` with `roles`.
     pub fn token(&self, subject: &str, roles: &[Role]) -> String {
-        self.issuer
-            .issue(subject, roles, Duration::from_secs(600))
-            .expect("token")
+        self.issuer.issue(subject, roles, Duration::from_secs(600)).expect("token")
     }
 
     /// A channel to the process serving `service`.
     pub async fn channel(&self, service: &str) -> Channel {
-        let addr = self
-            .addrs
-            .get(service)
-            .unwrap_or_else(|| panic!("no service {service}"));
-        Channel::from_shared(format!("http://{addr}"))
-            .expect("uri")
-            .connect()
-            .await
-            .expect("connect")
+        let addr = self.addrs.get(service).unwrap_or_else(|| panic!("no service {service}"));
+        Channel::from_shared(format!("http://{addr}")).expect("uri").connect().await.expect("connect")
     }
 
     /// A channel to `service` whose calls carry a token for `subject` with `roles`.
-    pub async fn authed(
-        &self,
-        service: &str,
-        subject: &str,
-        roles: &[Role],
-    ) -> InterceptedService<Channel, Bearer> {
+    pub async fn authed(&self, service: &str, subject: &str, roles: &[Role]) -> InterceptedService<Channel, Bearer> {
         let token = self.token(subject, roles);
-        InterceptedService::new(
-            self.channel(service).await,
-            Bearer(format!("Bearer {token}")),
-        )
+        InterceptedService::new(self.channel(service).await, Bearer(format!("Bearer {token}")))
     }
 }
 
@@ -282,10 +225,7 @@ where
         if let Some(value) = check().await {
             return value;
         }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "timed out after {timeout:?} waiting for {what}"
-        );
+        assert!(tokio::time::Instant::now() < deadline, "timed out after {timeout:?} waiting for {what}");
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }

@@ -4,22 +4,13 @@ use std::collections::BTreeSet;
 
 use hrmesh_kit::auth::Role;
 use hrmesh_proto::{
-    engagement::v1::{
-        SubmitPulseAnswerRequest, engagement_service_client::EngagementServiceClient,
-    },
+    engagement::v1::{SubmitPulseAnswerRequest, engagement_service_client::EngagementServiceClient},
     onboarding::v1::{
-        GetOnboardingRequest, StartOnboardingRequest,
-        onboarding_service_client::OnboardingServiceClient,
+        GetOnboardingRequest, StartOnboardingRequest, onboarding_service_client::OnboardingServiceClient,
     },
-    performance::v1::{
-        RecordFeedbackRequest, performance_service_client::PerformanceServiceClient,
-    },
-    selfservice::v1::{
-        OpenConversationRequest, self_service_service_client::SelfServiceServiceClient,
-    },
-    skills::v1::{
-        DeclareSkillRequest, GetSkillProfileRequest, skills_service_client::SkillsServiceClient,
-    },
+    performance::v1::{RecordFeedbackRequest, performance_service_client::PerformanceServiceClient},
+    selfservice::v1::{OpenConversationRequest, self_service_service_client::SelfServiceServiceClient},
+    skills::v1::{DeclareSkillRequest, GetSkillProfileRequest, skills_service_client::SkillsServiceClient},
 };
 use tonic::Code;
 
@@ -32,145 +23,69 @@ use crate::{
 async fn every_service_emits_governed_events(mode: RunMode) {
     let app = TestApp::spawn(mode).await;
 
-    let mut onboarding =
-        OnboardingServiceClient::new(app.authed("onboarding", "hr-1", &[Role::HrAdmin]).await);
-    let start = StartOnboardingRequest {
-        employee_id: "emp-1".into(),
-        role: "Lasser".into(),
-        start_date: "2027-01-04".into(),
-    };
-    onboarding
-        .start_onboarding(start.clone())
-        .await
-        .expect("start onboarding");
-    assert_eq!(
-        onboarding
-            .start_onboarding(start)
-            .await
-            .expect_err("twice")
-            .code(),
-        Code::AlreadyExists
-    );
-    let plan = onboarding
-        .get_onboarding(GetOnboardingRequest {
-            employee_id: "emp-1".into(),
-        })
-        .await
-        .expect("get");
+    let mut onboarding = OnboardingServiceClient::new(app.authed("onboarding", "hr-1", &[Role::HrAdmin]).await);
+    let start =
+        StartOnboardingRequest { employee_id: "emp-1".into(), role: "Lasser".into(), start_date: "2027-01-04".into() };
+    onboarding.start_onboarding(start.clone()).await.expect("start onboarding");
+    assert_eq!(onboarding.start_onboarding(start).await.expect_err("twice").code(), Code::AlreadyExists);
+    let plan = onboarding.get_onboarding(GetOnboardingRequest { employee_id: "emp-1".into() }).await.expect("get");
     assert_eq!(plan.into_inner().start_date, "2027-01-04");
 
-    let mut engagement =
-        EngagementServiceClient::new(app.authed("engagement", "emp-1", &[Role::Employee]).await);
+    let mut engagement = EngagementServiceClient::new(app.authed("engagement", "emp-1", &[Role::Employee]).await);
     let answer = SubmitPulseAnswerRequest {
         survey_id: "pulse-1".into(),
         employee_id: "emp-1".into(),
         score: 8,
         comment: "Fijn team".into(),
     };
-    engagement
-        .submit_pulse_answer(answer.clone())
-        .await
-        .expect("answer");
-    assert_eq!(
-        engagement
-            .submit_pulse_answer(answer)
-            .await
-            .expect_err("twice")
-            .code(),
-        Code::AlreadyExists
-    );
+    engagement.submit_pulse_answer(answer.clone()).await.expect("answer");
+    assert_eq!(engagement.submit_pulse_answer(answer).await.expect_err("twice").code(), Code::AlreadyExists);
     let other = SubmitPulseAnswerRequest {
         employee_id: "emp-2".into(),
         survey_id: "pulse-1".into(),
         score: 1,
         comment: String::new(),
     };
-    assert_eq!(
-        engagement
-            .submit_pulse_answer(other)
-            .await
-            .expect_err("not own")
-            .code(),
-        Code::PermissionDenied
-    );
+    assert_eq!(engagement.submit_pulse_answer(other).await.expect_err("not own").code(), Code::PermissionDenied);
 
-    let mut skills =
-        SkillsServiceClient::new(app.authed("skills", "emp-1", &[Role::Employee]).await);
+    let mut skills = SkillsServiceClient::new(app.authed("skills", "emp-1", &[Role::Employee]).await);
     skills
-        .declare_skill(DeclareSkillRequest {
-            employee_id: "emp-1".into(),
-            skill_id: "trade.welding".into(),
-            level: 2,
-        })
+        .declare_skill(DeclareSkillRequest { employee_id: "emp-1".into(), skill_id: "trade.welding".into(), level: 2 })
         .await
         .expect("declare");
     let profile = skills
-        .declare_skill(DeclareSkillRequest {
-            employee_id: "emp-1".into(),
-            skill_id: "trade.welding".into(),
-            level: 4,
-        })
+        .declare_skill(DeclareSkillRequest { employee_id: "emp-1".into(), skill_id: "trade.welding".into(), level: 4 })
         .await
         .expect("update")
         .into_inner();
     assert_eq!(profile.skills.len(), 1);
     assert_eq!(profile.skills[0].level, 4);
-    let missing = skills
-        .get_skill_profile(GetSkillProfileRequest {
-            employee_id: "emp-9".into(),
-        })
-        .await
-        .expect_err("other");
+    let missing =
+        skills.get_skill_profile(GetSkillProfileRequest { employee_id: "emp-9".into() }).await.expect_err("other");
     assert_eq!(missing.code(), Code::PermissionDenied);
 
-    let mut performance =
-        PerformanceServiceClient::new(app.authed("performance", "mgr-1", &[Role::Manager]).await);
+    let mut performance = PerformanceServiceClient::new(app.authed("performance", "mgr-1", &[Role::Manager]).await);
     let feedback = RecordFeedbackRequest {
         employee_id: "emp-1".into(),
         author_id: "mgr-1".into(),
         text: "Sterke lasnaden.".into(),
     };
-    performance
-        .record_feedback(feedback)
-        .await
-        .expect("feedback");
-    let forged = RecordFeedbackRequest {
-        employee_id: "emp-1".into(),
-        author_id: "mgr-2".into(),
-        text: "x".into(),
-    };
-    assert_eq!(
-        performance
-            .record_feedback(forged)
-            .await
-            .expect_err("other author")
-            .code(),
-        Code::PermissionDenied
-    );
+    performance.record_feedback(feedback).await.expect("feedback");
+    let forged = RecordFeedbackRequest { employee_id: "emp-1".into(), author_id: "mgr-2".into(), text: "x".into() };
+    assert_eq!(performance.record_feedback(forged).await.expect_err("other author").code(), Code::PermissionDenied);
 
-    let mut selfservice =
-        SelfServiceServiceClient::new(app.authed("selfservice", "emp-1", &[Role::Employee]).await);
+    let mut selfservice = SelfServiceServiceClient::new(app.authed("selfservice", "emp-1", &[Role::Employee]).await);
     let conversation = selfservice
-        .open_conversation(OpenConversationRequest {
-            employee_id: "emp-1".into(),
-            language: "nl".into(),
-        })
+        .open_conversation(OpenConversationRequest { employee_id: "emp-1".into(), language: "nl".into() })
         .await
         .expect("open")
         .into_inner();
-    assert!(
-        conversation.greeting.contains("HR-assistent"),
-        "{}",
-        conversation.greeting
-    );
+    assert!(conversation.greeting.contains("HR-assistent"), "{}", conversation.greeting);
 
     let purposes = eventually("six forwarded events", PATIENCE, || async {
         let trail = audit_trail(&app).await;
-        let purposes: BTreeSet<String> = trail
-            .iter()
-            .filter(|r| r.action == "event.forwarded")
-            .map(|r| r.purpose.clone())
-            .collect();
+        let purposes: BTreeSet<String> =
+            trail.iter().filter(|r| r.action == "event.forwarded").map(|r| r.purpose.clone()).collect();
         (trail.len() == 6).then_some(purposes)
     })
     .await;

@@ -7,8 +7,7 @@ use hrmesh_kit::{
     service::ServiceContext,
 };
 use hrmesh_proto::analytics::v1::{
-    GetApplicationCountsRequest, GetApplicationCountsResponse,
-    analytics_service_server::AnalyticsService,
+    GetApplicationCountsRequest, GetApplicationCountsResponse, analytics_service_server::AnalyticsService,
 };
 use tonic::{Request, Response, Status};
 
@@ -37,9 +36,7 @@ impl AnalyticsService for Api {
         } else {
             Some(identifier("job_id", job).map_err(|v| ApiError::InvalidArgument(vec![v]))?)
         };
-        let counts = funnel::counts(self.ctx.db.pool(), job.as_deref())
-            .await
-            .map_err(ApiError::from)?;
+        let counts = funnel::counts(self.ctx.db.pool(), job.as_deref()).await.map_err(ApiError::from)?;
         Ok(Response::new(counts))
     }
 }

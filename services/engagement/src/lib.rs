@@ -18,11 +18,7 @@ static MIGRATIONS: Migrator = sqlx::migrate!("./migrations");
 
 /// How the runtime builds this service.
 pub fn definition() -> ServiceDef {
-    ServiceDef {
-        name: NAME,
-        migrations: &MIGRATIONS,
-        build: |ctx| Ok(Box::new(Engagement { ctx })),
-    }
+    ServiceDef { name: NAME, migrations: &MIGRATIONS, build: |ctx| Ok(Box::new(Engagement { ctx })) }
 }
 
 struct Engagement {

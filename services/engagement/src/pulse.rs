@@ -1,8 +1,7 @@
 //! Pulse answers: parse, store with their `PulseAnswered` event.
 
 use hrmesh_kit::{
-    ApiError, FieldViolation, Violations, error::identifier, events::raw_topic, outbox,
-    service::ServiceContext, time,
+    ApiError, FieldViolation, Violations, error::identifier, events::raw_topic, outbox, service::ServiceContext, time,
 };
 use hrmesh_proto::engagement::v1::{PulseAnswer, PulseAnswered, SubmitPulseAnswerRequest};
 
@@ -10,21 +9,14 @@ use hrmesh_proto::engagement::v1::{PulseAnswer, PulseAnswered, SubmitPulseAnswer
 pub const PURPOSE: &str = "engagement.pulse";
 
 fn score(value: u32) -> Result<u32, FieldViolation> {
-    if value <= 10 {
-        Ok(value)
-    } else {
-        Err(FieldViolation::new("score", "must be between 0 and 10"))
-    }
+    if value <= 10 { Ok(value) } else { Err(FieldViolation::new("score", "must be between 0 and 10")) }
 }
 
 fn comment(value: &str) -> Result<String, FieldViolation> {
     if value.chars().count() <= 2_000 {
         Ok(value.trim().to_owned())
     } else {
-        Err(FieldViolation::new(
-            "comment",
-            "must be at most 2000 characters",
-        ))
+        Err(FieldViolation::new("comment", "must be at most 2000 characters"))
     }
 }
 
@@ -36,28 +28,20 @@ pub fn parse(req: &SubmitPulseAnswerRequest) -> Result<PulseAnswer, ApiError> {
     let score = v.check(score(req.score));
     let comment = v.check(comment(&req.comment));
     match (survey_id, employee_id, score, comment) {
-        (Some(survey_id), Some(employee_id), Some(score), Some(comment)) => Ok(PulseAnswer {
-            answer_id: String::new(),
-            survey_id,
-            employee_id,
-            score,
-            comment,
-            answered_at: None,
-        }),
+        (Some(survey_id), Some(employee_id), Some(score), Some(comment)) => {
+            Ok(PulseAnswer { answer_id: String::new(), survey_id, employee_id, score, comment, answered_at: None })
+        }
         _ => Err(v.into_error()),
     }
 }
 
 /// Stores the answer and its event in one transaction; one answer per employee and survey.
-pub async fn submit(
-    ctx: &ServiceContext,
-    mut answer: PulseAnswer,
-) -> Result<PulseAnswer, ApiError> {
+pub async fn submit(ctx: &ServiceContext, mut answer: PulseAnswer) -> Result<PulseAnswer, ApiError> {
     let now = time::now_ms();
     answer.answer_id = uuid::Uuid::now_v7().to_string();
     answer.answered_at = Some(time::timestamp(now));
     let mut tx = ctx.db.begin().await?;
-    let inserted = sqlx::query(
+    sqlx::query(
         "INSERT INTO pulse_answers (id, survey_id, employee_id, score, comment, answered_at) VALUES ($1, $2, $3, $4, $5, $6)",
     )
     .bind(&answer.answer_id)
@@ -67,29 +51,12 @@ pub async fn submit(
     .bind(&answer.comment)
     .bind(now)
     .execute(&mut *tx)
-    .await;
-    if let Err(e) = inserted {
-        if e.as_database_error()
-            .is_some_and(|d| d.is_unique_violation())
-        {
-            return Err(ApiError::AlreadyExists(format!(
-                "survey {} was already answered",
-                answer.survey_id
-            )));
-        }
-        return Err(e.into());
-    }
-    let event = PulseAnswered {
-        survey_id: answer.survey_id.clone(),
-        score: answer.score,
-        comment: answer.comment.clone(),
-    };
-    outbox::enqueue(
-        &mut tx,
-        &raw_topic(crate::NAME),
-        &ctx.events.envelope(&answer.employee_id, PURPOSE, &event),
-    )
-    .await?;
+    .await
+    .map_err(|e| ApiError::on_conflict(e, || format!("survey {} was already answered", answer.survey_id)))?;
+    let event =
+        PulseAnswered { survey_id: answer.survey_id.clone(), score: answer.score, comment: answer.comment.clone() };
+    outbox::enqueue(&mut tx, &raw_topic(crate::NAME), &ctx.events.envelope(&answer.employee_id, PURPOSE, &event))
+        .await?;
     ctx.commit(tx).await?;
     Ok(answer)
 }
@@ -106,9 +73,7 @@ mod tests {
             score: 11,
             comment: "x".repeat(2_001),
         };
-        let Err(ApiError::InvalidArgument(v)) = parse(&req) else {
-            panic!("expected invalid")
-        };
+        let Err(ApiError::InvalidArgument(v)) = parse(&req) else { panic!("expected invalid") };
         let fields: Vec<_> = v.iter().map(|f| f.field.as_str()).collect();
         assert_eq!(fields, ["score", "comment"]);
     }

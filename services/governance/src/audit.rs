@@ -23,10 +23,7 @@ pub struct Entry {
 
 /// The chain hash of `record` given its predecessor's hash.
 pub fn record_hash(previous_hash: &str, r: &AuditRecord) -> String {
-    let time_ms = r
-        .time
-        .as_ref()
-        .map_or(0, |t| t.seconds * 1000 + i64::from(t.nanos / 1_000_000));
+    let time_ms = r.time.as_ref().map_or(0, |t| t.seconds * 1000 + i64::from(t.nanos / 1_000_000));
     let mut hasher = Sha256::new();
     let sequence = r.sequence.to_string();
     let time_ms = time_ms.to_string();
@@ -111,11 +108,7 @@ fn from_row(row: &AnyRow) -> Result<AuditRecord, sqlx::Error> {
 }
 
 /// Up to `limit` records after `after_sequence`, in chain order.
-pub async fn list(
-    pool: &AnyPool,
-    after_sequence: u64,
-    limit: u32,
-) -> Result<Vec<AuditRecord>, sqlx::Error> {
+pub async fn list(pool: &AnyPool, after_sequence: u64, limit: u32) -> Result<Vec<AuditRecord>, sqlx::Error> {
     sqlx::query(
         "SELECT sequence, recorded_at, actor, action, subject_pseudonym, purpose, legal_basis, event_id, detail,
                 previous_hash, hash
@@ -135,13 +128,8 @@ pub async fn list(
 pub enum ChainError {
     #[error("record {sequence}: content does not match its hash (modified)")]
     Modified { sequence: u64 },
-    #[error(
-        "record {sequence}: does not follow record {expected_previous} (deleted, inserted or reordered)"
-    )]
-    Broken {
-        sequence: u64,
-        expected_previous: u64,
-    },
+    #[error("record {sequence}: does not follow record {expected_previous} (deleted, inserted or reordered)")]
+    Broken { sequence: u64, expected_previous: u64 },
 }
 
 /// Checks a complete chain from its first record.
@@ -150,15 +138,10 @@ pub fn verify_chain(records: &[AuditRecord]) -> Result<(), ChainError> {
     let mut previous_sequence = 0;
     for r in records {
         if r.sequence != previous_sequence + 1 || r.previous_hash != previous_hash {
-            return Err(ChainError::Broken {
-                sequence: r.sequence,
-                expected_previous: previous_sequence,
-            });
+            return Err(ChainError::Broken { sequence: r.sequence, expected_previous: previous_sequence });
         }
         if record_hash(&r.previous_hash, r) != r.hash {
-            return Err(ChainError::Modified {
-                sequence: r.sequence,
-            });
+            return Err(ChainError::Modified { sequence: r.sequence });
         }
         previous_hash = r.hash.clone();
         previous_sequence = r.sequence;
@@ -198,26 +181,14 @@ mod tests {
     fn detects_modified_deleted_and_reordered_records() {
         let mut modified = chain(5);
         modified[2].detail = "changed".into();
-        assert_eq!(
-            verify_chain(&modified),
-            Err(ChainError::Modified { sequence: 3 })
-        );
+        assert_eq!(verify_chain(&modified), Err(ChainError::Modified { sequence: 3 }));
 
         let mut deleted = chain(5);
         deleted.remove(2);
-        assert_eq!(
-            verify_chain(&deleted),
-            Err(ChainError::Broken {
-                sequence: 4,
-                expected_previous: 2
-            })
-        );
+        assert_eq!(verify_chain(&deleted), Err(ChainError::Broken { sequence: 4, expected_previous: 2 }));
 
         let mut reordered = chain(5);
         reordered.swap(1, 2);
-        assert!(matches!(
-            verify_chain(&reordered),
-            Err(ChainError::Broken { .. })
-        ));
+        assert!(matches!(verify_chain(&reordered), Err(ChainError::Broken { .. })));
     }
 }

@@ -18,9 +18,8 @@ use crate::{
     purposes,
 };
 
-static DESCRIPTORS: LazyLock<Result<DescriptorPool, String>> = LazyLock::new(|| {
-    DescriptorPool::decode(hrmesh_proto::FILE_DESCRIPTOR_SET).map_err(|e| e.to_string())
-});
+static DESCRIPTORS: LazyLock<Result<DescriptorPool, String>> =
+    LazyLock::new(|| DescriptorPool::decode(hrmesh_proto::FILE_DESCRIPTOR_SET).map_err(|e| e.to_string()));
 
 /// Checks, pseudonymises, minimises, audits and forwards raw events.
 pub struct Enforcer {
@@ -43,79 +42,46 @@ impl Enforcer {
     }
 
     /// The governed copy of `event`, or why there is none. Err: the event cannot be read at all.
-    fn govern(
-        &self,
-        topic: &str,
-        event: &Envelope,
-    ) -> Result<Result<Governed, Suppressed>, HandlerError> {
-        let service = topic
-            .strip_prefix("hr.")
-            .and_then(|t| t.strip_suffix(".v1"))
-            .unwrap_or_default();
+    fn govern(&self, topic: &str, event: &Envelope) -> Result<Result<Governed, Suppressed>, HandlerError> {
+        let service = topic.strip_prefix("hr.").and_then(|t| t.strip_suffix(".v1")).unwrap_or_default();
         if event.source != service {
-            return Ok(Err(Suppressed(format!(
-                "source {:?} may not publish on {topic}",
-                event.source
-            ))));
+            return Ok(Err(Suppressed(format!("source {:?} may not publish on {topic}", event.source))));
         }
         if event.subject.is_empty() {
             return Ok(Err(Suppressed("event has no subject".into())));
         }
         let Some(purpose) = purposes::find(&event.purpose) else {
-            return Ok(Err(Suppressed(format!(
-                "unknown purpose {:?}",
-                event.purpose
-            ))));
+            return Ok(Err(Suppressed(format!("unknown purpose {:?}", event.purpose))));
         };
         let Some(allowed) = purpose.allowed_fields(&event.r#type) else {
-            return Ok(Err(Suppressed(format!(
-                "purpose {} does not cover {}",
-                purpose.id, event.r#type
-            ))));
+            return Ok(Err(Suppressed(format!("purpose {} does not cover {}", purpose.id, event.r#type))));
         };
-        let pool = DESCRIPTORS
-            .as_ref()
-            .map_err(|e| HandlerError::Transient(anyhow::anyhow!("descriptors: {e}")))?;
-        let descriptor = pool.get_message_by_name(&event.r#type).ok_or_else(|| {
-            HandlerError::Permanent(format!("unknown event type {}", event.r#type))
-        })?;
+        let pool = DESCRIPTORS.as_ref().map_err(|e| HandlerError::Transient(anyhow::anyhow!("descriptors: {e}")))?;
+        let descriptor = pool
+            .get_message_by_name(&event.r#type)
+            .ok_or_else(|| HandlerError::Permanent(format!("unknown event type {}", event.r#type)))?;
         let mut payload = DynamicMessage::decode(descriptor.clone(), event.data.as_slice())
-            .map_err(|e| {
-                HandlerError::Permanent(format!("payload is not a valid {}: {e}", event.r#type))
-            })?;
+            .map_err(|e| HandlerError::Permanent(format!("payload is not a valid {}: {e}", event.r#type)))?;
         for field in descriptor.fields() {
             if !allowed.contains(&field.name()) {
                 payload.clear_field(&field);
             }
         }
         let envelope = Envelope {
-            subject: self
-                .pseudonymiser
-                .pseudonym(&event.tenant, purpose.id, &event.subject),
+            subject: self.pseudonymiser.pseudonym(&event.tenant, purpose.id, &event.subject),
             data: payload.encode_to_vec(),
             pseudonym_key_version: self.pseudonymiser.version(),
             ..event.clone()
         };
-        Ok(Ok(Governed {
-            envelope,
-            legal_basis: purpose.legal_basis,
-        }))
+        Ok(Ok(Governed { envelope, legal_basis: purpose.legal_basis }))
     }
 }
 
 #[tonic::async_trait]
 impl EventHandler for Enforcer {
-    async fn handle(
-        &self,
-        tx: &mut AnyConnection,
-        topic: &str,
-        event: &Envelope,
-    ) -> Result<(), HandlerError> {
+    async fn handle(&self, tx: &mut AnyConnection, topic: &str, event: &Envelope) -> Result<(), HandlerError> {
         match self.govern(topic, event)? {
-            Ok(Governed {
-                envelope,
-                legal_basis,
-            }) => {
+            Ok(Governed { envelope, legal_basis }) => {
                 let entry = Entry {
                     actor: event.source.clone(),
                     action: "event.forwarded".into(),
@@ -134,11 +100,7 @@ impl EventHandler for Enforcer {
                     actor: "governance".into(),
                     action: "event.suppressed".into(),
                     // The subject may be forged: record a pseudonym, never the raw id.
-                    subject_pseudonym: self.pseudonymiser.pseudonym(
-                        &event.tenant,
-                        "audit",
-                        &event.subject,
-                    ),
+                    subject_pseudonym: self.pseudonymiser.pseudonym(&event.tenant, "audit", &event.subject),
                     purpose: event.purpose.clone(),
                     event_id: event.id.clone(),
                     detail: reason,

@@ -39,9 +39,7 @@ impl GovernanceService for Api {
                 return Err(v.into_error().into());
             }
         };
-        let records = audit::list(self.ctx.db.pool(), req.after_sequence, page_size)
-            .await
-            .map_err(ApiError::from)?;
+        let records = audit::list(self.ctx.db.pool(), req.after_sequence, page_size).await.map_err(ApiError::from)?;
         Ok(Response::new(ListAuditRecordsResponse { records }))
     }
 }

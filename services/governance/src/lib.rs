@@ -30,27 +30,16 @@ static MIGRATIONS: Migrator = sqlx::migrate!("./migrations");
 
 /// How the runtime builds this service.
 pub fn definition() -> ServiceDef {
-    ServiceDef {
-        name: NAME,
-        migrations: &MIGRATIONS,
-        build,
-    }
+    ServiceDef { name: NAME, migrations: &MIGRATIONS, build }
 }
 
 fn build(ctx: ServiceContext) -> anyhow::Result<Box<dyn Service>> {
-    let key = match (
-        &ctx.config.mode,
-        ctx.config.governance.pseudonym_key.expose().is_empty(),
-    ) {
+    let key = match (&ctx.config.mode, ctx.config.governance.pseudonym_key.expose().is_empty()) {
         (Mode::Embedded, true) => ctx.config.local_secret("pseudonym-key")?,
         _ => ctx.config.governance.pseudonym_key.clone(),
     };
-    let pseudonymiser =
-        pseudonym::Pseudonymiser::new(key, ctx.config.governance.pseudonym_key_version);
-    Ok(Box::new(Governance {
-        ctx,
-        pseudonymiser: Arc::new(pseudonymiser),
-    }))
+    let pseudonymiser = pseudonym::Pseudonymiser::new(key, ctx.config.governance.pseudonym_key_version);
+    Ok(Box::new(Governance { ctx, pseudonymiser: Arc::new(pseudonymiser) }))
 }
 
 struct Governance {
@@ -61,10 +50,7 @@ struct Governance {
 impl Service for Governance {
     fn register(&self, routes: &mut RoutesBuilder, auth: &Authenticator) -> Vec<&'static str> {
         let api = grpc::Api::new(self.ctx.clone());
-        routes.add_service(GovernanceServiceServer::with_interceptor(
-            api,
-            auth.interceptor(),
-        ));
+        routes.add_service(GovernanceServiceServer::with_interceptor(api, auth.interceptor()));
         vec![<GovernanceServiceServer<grpc::Api> as NamedService>::NAME]
     }
 
@@ -78,17 +64,12 @@ impl Service for Governance {
 }
 
 /// The whole audit trail in chain order (for `hrmesh audit verify`).
-pub async fn read_all(
-    db: &hrmesh_kit::db::Database,
-) -> anyhow::Result<Vec<hrmesh_proto::governance::v1::AuditRecord>> {
+pub async fn read_all(db: &hrmesh_kit::db::Database) -> anyhow::Result<Vec<hrmesh_proto::governance::v1::AuditRecord>> {
     let mut all = Vec::new();
     loop {
         let page = audit::list(
             db.pool(),
-            all.last()
-                .map_or(0, |r: &hrmesh_proto::governance::v1::AuditRecord| {
-                    r.sequence
-                }),
+            all.last().map_or(0, |r: &hrmesh_proto::governance::v1::AuditRecord| r.sequence),
             1000,
         )
         .await?;

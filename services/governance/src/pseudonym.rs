@@ -36,10 +36,7 @@ impl Pseudonymiser {
     /// The pseudonym of `subject` within `tenant` for `purpose`.
     pub fn pseudonym(&self, tenant: &str, purpose: &str, subject: &str) -> String {
         let version = self.version.to_string();
-        let purpose_key = Self::mac(
-            self.master.expose().as_bytes(),
-            &["hrmesh-pseudonym", &version, purpose],
-        );
+        let purpose_key = Self::mac(self.master.expose().as_bytes(), &["hrmesh-pseudonym", &version, purpose]);
         let digest = Self::mac(&purpose_key, &[tenant, subject]);
         format!("p{}_{}", self.version, hex::encode(&digest[..16]))
     }

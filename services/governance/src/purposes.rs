@@ -15,34 +15,22 @@ pub static PURPOSES: &[Purpose] = &[
     Purpose {
         id: "recruiting.screening",
         legal_basis: "GDPR art. 6(1)(b): steps prior to entering into a contract",
-        events: &[(
-            "hrmesh.recruiting.v1.CandidateApplied",
-            &["application_id", "job_id", "source"],
-        )],
+        events: &[("hrmesh.recruiting.v1.CandidateApplied", &["application_id", "job_id", "source"])],
     },
     Purpose {
         id: "onboarding.learning_path",
         legal_basis: "GDPR art. 6(1)(b): performance of the employment contract",
-        events: &[(
-            "hrmesh.onboarding.v1.OnboardingStarted",
-            &["role", "start_date"],
-        )],
+        events: &[("hrmesh.onboarding.v1.OnboardingStarted", &["role", "start_date"])],
     },
     Purpose {
         id: "engagement.pulse",
         legal_basis: "GDPR art. 6(1)(f): legitimate interest in working conditions",
-        events: &[(
-            "hrmesh.engagement.v1.PulseAnswered",
-            &["survey_id", "score"],
-        )],
+        events: &[("hrmesh.engagement.v1.PulseAnswered", &["survey_id", "score"])],
     },
     Purpose {
         id: "skills.inference",
         legal_basis: "GDPR art. 6(1)(a): consent",
-        events: &[(
-            "hrmesh.skills.v1.SkillProfileChanged",
-            &["skill_id", "level"],
-        )],
+        events: &[("hrmesh.skills.v1.SkillProfileChanged", &["skill_id", "level"])],
     },
     Purpose {
         id: "performance.feedback_drafting",
@@ -52,10 +40,7 @@ pub static PURPOSES: &[Purpose] = &[
     Purpose {
         id: "selfservice.assistant",
         legal_basis: "GDPR art. 6(1)(b): performance of the employment contract",
-        events: &[(
-            "hrmesh.selfservice.v1.ConversationOpened",
-            &["conversation_id", "language"],
-        )],
+        events: &[("hrmesh.selfservice.v1.ConversationOpened", &["conversation_id", "language"])],
     },
 ];
 
@@ -67,9 +52,6 @@ pub fn find(id: &str) -> Option<&'static Purpose> {
 impl Purpose {
     /// The fields `event_type` may keep under this purpose; `None` if it may not carry it.
     pub fn allowed_fields(&self, event_type: &str) -> Option<&'static [&'static str]> {
-        self.events
-            .iter()
-            .find(|(t, _)| *t == event_type)
-            .map(|(_, f)| *f)
+        self.events.iter().find(|(t, _)| *t == event_type).map(|(_, f)| *f)
     }
 }

@@ -18,14 +18,8 @@ pub fn all_services() -> Vec<ServiceDef> {
 
 /// The service called `name`, or a message listing the valid names.
 pub fn service(name: &str) -> Result<ServiceDef, String> {
-    all_services()
-        .into_iter()
-        .find(|d| d.name == name)
-        .ok_or_else(|| {
-            let names: Vec<&str> = all_services().iter().map(|d| d.name).collect();
-            format!(
-                "unknown service {name:?}: choose one of {}",
-                names.join(", ")
-            )
-        })
+    all_services().into_iter().find(|d| d.name == name).ok_or_else(|| {
+        let names: Vec<&str> = all_services().iter().map(|d| d.name).collect();
+        format!("unknown service {name:?}: choose one of {}", names.join(", "))
+    })
 }

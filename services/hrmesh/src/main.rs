@@ -73,10 +73,7 @@ enum AuditCommand {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: cannot start the async runtime: {e}");
@@ -124,20 +121,12 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let defs = if services.is_empty() {
                 hrmesh::all_services()
             } else {
-                services
-                    .iter()
-                    .map(|s| hrmesh::service(s))
-                    .collect::<Result<_, _>>()
-                    .map_err(anyhow::Error::msg)?
+                services.iter().map(|s| hrmesh::service(s)).collect::<Result<_, _>>().map_err(anyhow::Error::msg)?
             };
             runtime::migrate(&config, &defs).await?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Token {
-            roles,
-            subject,
-            ttl_minutes,
-        } => {
+        Command::Token { roles, subject, ttl_minutes } => {
             let config = load(cli.config.as_ref(), None)?;
             let roles = roles
                 .iter()
@@ -152,17 +141,12 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             if config.mode == Mode::Embedded && auth.keys.is_empty() {
                 auth.keys.push(hrmesh_kit::auth::embedded_key(&config)?);
             }
-            let token = TokenIssuer::from_config(&auth)?.issue(
-                &subject,
-                &roles,
-                Duration::from_secs(ttl_minutes * 60),
-            )?;
+            let token =
+                TokenIssuer::from_config(&auth)?.issue(&subject, &roles, Duration::from_secs(ttl_minutes * 60))?;
             print_line(&token);
             Ok(ExitCode::SUCCESS)
         }
-        Command::Audit {
-            command: AuditCommand::Verify,
-        } => {
+        Command::Audit { command: AuditCommand::Verify } => {
             let config = load(cli.config.as_ref(), None)?;
             let db = Database::connect(&config, hrmesh_governance::NAME).await?;
             let records = hrmesh_governance::read_all(&db).await?;
@@ -186,10 +170,7 @@ fn print_line(line: &str) {
     println!("{line}");
 }
 
-async fn serve(
-    config: Config,
-    defs: Vec<hrmesh_kit::service::ServiceDef>,
-) -> anyhow::Result<ExitCode> {
+async fn serve(config: Config, defs: Vec<hrmesh_kit::service::ServiceDef>) -> anyhow::Result<ExitCode> {
     let name = match defs.as_slice() {
         [one] => format!("hrmesh-{}", one.name),
         _ => "hrmesh".to_owned(),

@@ -27,14 +27,8 @@ pub enum Role {
 }
 
 impl Role {
-    pub const ALL: [Role; 6] = [
-        Role::HrAdmin,
-        Role::Manager,
-        Role::Employee,
-        Role::Candidate,
-        Role::Dpo,
-        Role::Service,
-    ];
+    pub const ALL: [Role; 6] =
+        [Role::HrAdmin, Role::Manager, Role::Employee, Role::Candidate, Role::Dpo, Role::Service];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -78,9 +72,7 @@ impl Principal {
             return Ok(());
         }
         tracing::warn!(target: "hrmesh::audit", actor = %self.subject, "access to another person's data denied");
-        Err(Status::permission_denied(
-            "you may only act on your own data",
-        ))
+        Err(Status::permission_denied("you may only act on your own data"))
     }
 }
 
@@ -123,12 +115,7 @@ fn algorithm(a: KeyAlgorithm) -> Algorithm {
 impl Authenticator {
     pub fn new(config: &AuthConfig) -> anyhow::Result<Self> {
         let mut keys = HashMap::new();
-        for AuthKey {
-            kid,
-            algorithm: alg,
-            key,
-        } in &config.keys
-        {
+        for AuthKey { kid, algorithm: alg, key } in &config.keys {
             let decoding = match alg {
                 KeyAlgorithm::HS256 => DecodingKey::from_secret(key.expose().as_bytes()),
                 KeyAlgorithm::RS256 => DecodingKey::from_rsa_pem(key.expose().as_bytes())?,
@@ -136,28 +123,18 @@ impl Authenticator {
             };
             keys.insert(kid.clone(), (decoding, algorithm(*alg)));
         }
-        Ok(Self {
-            keys: Arc::new(keys),
-            issuer: config.issuer.clone(),
-            audience: config.audience.clone(),
-        })
+        Ok(Self { keys: Arc::new(keys), issuer: config.issuer.clone(), audience: config.audience.clone() })
     }
 
     /// Verifies a compact JWT and returns its principal.
     pub fn verify(&self, token: &str) -> Result<Principal, Status> {
-        let header = jsonwebtoken::decode_header(token)
-            .map_err(|_| Status::unauthenticated("malformed bearer token"))?;
-        let kid = header
-            .kid
-            .ok_or_else(|| Status::unauthenticated("token has no key id (kid)"))?;
-        let (key, alg) = self
-            .keys
-            .get(&kid)
-            .ok_or_else(|| Status::unauthenticated("token signed with an unknown key"))?;
+        let header =
+            jsonwebtoken::decode_header(token).map_err(|_| Status::unauthenticated("malformed bearer token"))?;
+        let kid = header.kid.ok_or_else(|| Status::unauthenticated("token has no key id (kid)"))?;
+        let (key, alg) =
+            self.keys.get(&kid).ok_or_else(|| Status::unauthenticated("token signed with an unknown key"))?;
         if header.alg != *alg {
-            return Err(Status::unauthenticated(
-                "token algorithm does not match its key",
-            ));
+            return Err(Status::unauthenticated("token algorithm does not match its key"));
         }
         let mut validation = Validation::new(*alg);
         validation.set_issuer(&[&self.issuer]);
@@ -174,27 +151,18 @@ impl Authenticator {
             };
             Status::unauthenticated(why)
         })?;
-        let roles = data
-            .claims
-            .roles
-            .iter()
-            .filter_map(|r| Role::parse(r))
-            .collect();
-        Ok(Principal {
-            subject: data.claims.sub,
-            roles,
-        })
+        let roles = data.claims.roles.iter().filter_map(|r| Role::parse(r)).collect();
+        Ok(Principal { subject: data.claims.sub, roles })
     }
 
     /// A tonic interceptor that authenticates every call of the service it wraps.
-    pub fn interceptor(
-        &self,
-    ) -> impl FnMut(Request<()>) -> Result<Request<()>, Status> + Clone + use<> {
+    pub fn interceptor(&self) -> impl FnMut(Request<()>) -> Result<Request<()>, Status> + Clone + use<> {
         let auth = self.clone();
         move |mut request: Request<()>| {
-            let header = request.metadata().get("authorization").ok_or_else(|| {
-                Status::unauthenticated("missing credentials: send `authorization: Bearer <token>`")
-            })?;
+            let header = request
+                .metadata()
+                .get("authorization")
+                .ok_or_else(|| Status::unauthenticated("missing credentials: send `authorization: Bearer <token>`"))?;
             let token = header
                 .to_str()
                 .ok()
@@ -227,10 +195,7 @@ pub fn require<T>(request: &Request<T>, allowed: &[Role]) -> Result<Principal, S
         "access denied"
     );
     crate::telemetry::metrics().access_denied.add(1, &[]);
-    Err(Status::permission_denied(format!(
-        "this call needs one of the roles {}",
-        allowed_names.join(", ")
-    )))
+    Err(Status::permission_denied(format!("this call needs one of the roles {}", allowed_names.join(", "))))
 }
 
 /// Signs tokens with an HS256 key: used by `hrmesh token` and the tests.
@@ -244,9 +209,7 @@ pub struct TokenIssuer {
 
 impl fmt::Debug for TokenIssuer {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("TokenIssuer")
-            .field("kid", &self.kid)
-            .finish()
+        f.debug_struct("TokenIssuer").field("kid", &self.kid).finish()
     }
 }
 
@@ -257,9 +220,7 @@ impl TokenIssuer {
             .keys
             .iter()
             .find(|k| k.algorithm == KeyAlgorithm::HS256)
-            .ok_or_else(|| {
-                anyhow::anyhow!("no HS256 key configured (auth.keys) to sign tokens with")
-            })?;
+            .ok_or_else(|| anyhow::anyhow!("no HS256 key configured (auth.keys) to sign tokens with"))?;
         Ok(Self {
             kid: key.kid.clone(),
             key: EncodingKey::from_secret(key.key.expose().as_bytes()),
@@ -288,11 +249,7 @@ impl TokenIssuer {
 /// Embedded mode without configured keys: a signing secret generated once and kept in the
 /// data directory, so `hrmesh token` and the running server agree.
 pub fn embedded_key(config: &crate::config::Config) -> anyhow::Result<AuthKey> {
-    Ok(AuthKey {
-        kid: "embedded".into(),
-        algorithm: KeyAlgorithm::HS256,
-        key: config.local_secret("dev-signing-key")?,
-    })
+    Ok(AuthKey { kid: "embedded".into(), algorithm: KeyAlgorithm::HS256, key: config.local_secret("dev-signing-key")? })
 }
 
 #[cfg(test)]
@@ -304,31 +261,16 @@ mod tests {
         AuthConfig {
             issuer: "hrmesh".into(),
             audience: "hrmesh".into(),
-            keys: vec![AuthKey {
-                kid: "k1".into(),
-                algorithm: KeyAlgorithm::HS256,
-                key: Secret::new("x".repeat(32)),
-            }],
+            keys: vec![AuthKey { kid: "k1".into(), algorithm: KeyAlgorithm::HS256, key: Secret::new("x".repeat(32)) }],
         }
     }
 
     #[test]
     fn accepts_a_valid_token_with_its_roles() {
         let issuer = TokenIssuer::from_config(&config()).expect("issuer");
-        let token = issuer
-            .issue("alice", &[Role::Dpo], Duration::from_secs(60))
-            .expect("token");
-        let principal = Authenticator::new(&config())
-            .expect("auth")
-            .verify(&token)
-            .expect("valid");
-        assert_eq!(
-            principal,
-            Principal {
-                subject: "alice".into(),
-                roles: vec![Role::Dpo]
-            }
-        );
+        let token = issuer.issue("alice", &[Role::Dpo], Duration::from_secs(60)).expect("token");
+        let principal = Authenticator::new(&config()).expect("auth").verify(&token).expect("valid");
+        assert_eq!(principal, Principal { subject: "alice".into(), roles: vec![Role::Dpo] });
     }
 
     #[test]
@@ -337,10 +279,7 @@ mod tests {
         let header = "eyJhbGciOiJub25lIiwia2lkIjoiazEifQ";
         let body = "eyJzdWIiOiJ4IiwiaXNzIjoiaHJtZXNoIiwiYXVkIjoiaHJtZXNoIiwiZXhwIjo0MTAyNDQ0ODAwLCJpYXQiOjB9";
         let token = format!("{header}.{body}.");
-        let err = Authenticator::new(&config())
-            .expect("auth")
-            .verify(&token)
-            .expect_err("alg none");
+        let err = Authenticator::new(&config()).expect("auth").verify(&token).expect_err("alg none");
         assert_eq!(err.code(), tonic::Code::Unauthenticated);
     }
 
@@ -348,25 +287,12 @@ mod tests {
     fn rejects_unknown_key_and_wrong_audience() {
         let mut other = config();
         other.keys[0].kid = "k2".into();
-        let token = TokenIssuer::from_config(&other).expect("issuer").issue(
-            "a",
-            &[],
-            Duration::from_secs(60),
-        );
+        let token = TokenIssuer::from_config(&other).expect("issuer").issue("a", &[], Duration::from_secs(60));
         let auth = Authenticator::new(&config()).expect("auth");
         assert!(auth.verify(&token.expect("token")).is_err());
         let mut aud = config();
         aud.audience = "elsewhere".into();
-        let token = TokenIssuer::from_config(&aud).expect("issuer").issue(
-            "a",
-            &[],
-            Duration::from_secs(60),
-        );
-        assert_eq!(
-            auth.verify(&token.expect("token"))
-                .expect_err("aud")
-                .message(),
-            "token has the wrong audience"
-        );
+        let token = TokenIssuer::from_config(&aud).expect("issuer").issue("a", &[], Duration::from_secs(60));
+        assert_eq!(auth.verify(&token.expect("token")).expect_err("aud").message(), "token has the wrong audience");
     }
 }

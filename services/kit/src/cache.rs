@@ -17,10 +17,7 @@ type MemoryMap = Arc<Mutex<HashMap<String, (Vec<u8>, Instant)>>>;
 #[derive(Clone)]
 pub enum Cache {
     Memory(MemoryMap),
-    Redis {
-        conn: redis::aio::ConnectionManager,
-        prefix: String,
-    },
+    Redis { conn: redis::aio::ConnectionManager, prefix: String },
 }
 
 impl std::fmt::Debug for Cache {
@@ -39,10 +36,7 @@ impl Cache {
             Mode::Platform => {
                 let client = redis::Client::open(config.redis.url.as_str())?;
                 let conn = redis::aio::ConnectionManager::new(client).await?;
-                Ok(Cache::Redis {
-                    conn,
-                    prefix: config.redis.key_prefix.clone(),
-                })
+                Ok(Cache::Redis { conn, prefix: config.redis.key_prefix.clone() })
             }
         }
     }
@@ -50,9 +44,7 @@ impl Cache {
     pub async fn get(&self, key: &str) -> anyhow::Result<Option<Vec<u8>>> {
         match self {
             Cache::Memory(map) => {
-                let mut map = map
-                    .lock()
-                    .map_err(|_| anyhow::anyhow!("cache lock poisoned"))?;
+                let mut map = map.lock().map_err(|_| anyhow::anyhow!("cache lock poisoned"))?;
                 match map.get(key) {
                     Some((value, expires)) if *expires > Instant::now() => Ok(Some(value.clone())),
                     Some(_) => {
@@ -69,18 +61,13 @@ impl Cache {
     pub async fn set(&self, key: &str, value: &[u8], ttl: Duration) -> anyhow::Result<()> {
         match self {
             Cache::Memory(map) => {
-                let mut map = map
-                    .lock()
-                    .map_err(|_| anyhow::anyhow!("cache lock poisoned"))?;
+                let mut map = map.lock().map_err(|_| anyhow::anyhow!("cache lock poisoned"))?;
                 map.insert(key.to_owned(), (value.to_vec(), Instant::now() + ttl));
                 Ok(())
             }
             Cache::Redis { conn, prefix } => {
                 let secs = ttl.as_secs().max(1);
-                let () = conn
-                    .clone()
-                    .set_ex(format!("{prefix}{key}"), value, secs)
-                    .await?;
+                let () = conn.clone().set_ex(format!("{prefix}{key}"), value, secs).await?;
                 Ok(())
             }
         }
@@ -89,9 +76,7 @@ impl Cache {
     pub async fn delete(&self, key: &str) -> anyhow::Result<()> {
         match self {
             Cache::Memory(map) => {
-                map.lock()
-                    .map_err(|_| anyhow::anyhow!("cache lock poisoned"))?
-                    .remove(key);
+                map.lock().map_err(|_| anyhow::anyhow!("cache lock poisoned"))?.remove(key);
                 Ok(())
             }
             Cache::Redis { conn, prefix } => {

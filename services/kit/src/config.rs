@@ -16,19 +16,8 @@ use serde::{Deserialize, Serialize};
 pub const ENV_PREFIX: &str = "HRMESH_";
 
 /// Top-level keys of [`Config`]: the environment variables that configure hrmesh.
-const SECTIONS: [&str; 11] = [
-    "mode",
-    "data_dir",
-    "tenant",
-    "grpc",
-    "database",
-    "kafka",
-    "redis",
-    "auth",
-    "events",
-    "telemetry",
-    "governance",
-];
+const SECTIONS: [&str; 11] =
+    ["mode", "data_dir", "tenant", "grpc", "database", "kafka", "redis", "auth", "events", "telemetry", "governance"];
 
 /// How hrmesh runs: everything in one process, or one process per service on real infrastructure.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -199,30 +188,16 @@ impl Default for Config {
             mode: Mode::Embedded,
             data_dir: PathBuf::from("data"),
             tenant: "default".into(),
-            grpc: GrpcConfig {
-                host: IpAddr::from([127, 0, 0, 1]),
-                port: 50051,
-                drain_grace_ms: 2_000,
-            },
-            database: DatabaseConfig {
-                url: "postgres://postgres@127.0.0.1:5432/hrmesh".into(),
-                max_connections: 10,
-            },
+            grpc: GrpcConfig { host: IpAddr::from([127, 0, 0, 1]), port: 50051, drain_grace_ms: 2_000 },
+            database: DatabaseConfig { url: "postgres://postgres@127.0.0.1:5432/hrmesh".into(), max_connections: 10 },
             kafka: KafkaConfig {
                 brokers: "127.0.0.1:9092".into(),
                 topic_prefix: String::new(),
                 partitions: 6,
                 replication_factor: 1,
             },
-            redis: RedisConfig {
-                url: "redis://127.0.0.1:6379".into(),
-                key_prefix: "hrmesh:".into(),
-            },
-            auth: AuthConfig {
-                issuer: "hrmesh".into(),
-                audience: "hrmesh".into(),
-                keys: Vec::new(),
-            },
+            redis: RedisConfig { url: "redis://127.0.0.1:6379".into(), key_prefix: "hrmesh:".into() },
+            auth: AuthConfig { issuer: "hrmesh".into(), audience: "hrmesh".into(), keys: Vec::new() },
             events: EventsConfig {
                 max_attempts: 5,
                 retry_backoff_ms: 100,
@@ -232,15 +207,8 @@ impl Default for Config {
                 inbox_retention_hours: 24 * 14,
                 log_retention_hours: 24 * 7,
             },
-            telemetry: TelemetryConfig {
-                log_filter: "info".into(),
-                log_format: LogFormat::Text,
-                otlp_endpoint: None,
-            },
-            governance: GovernanceConfig {
-                pseudonym_key: Secret::default(),
-                pseudonym_key_version: 1,
-            },
+            telemetry: TelemetryConfig { log_filter: "info".into(), log_format: LogFormat::Text, otlp_endpoint: None },
+            governance: GovernanceConfig { pseudonym_key: Secret::default(), pseudonym_key_version: 1 },
         }
     }
 }
@@ -267,12 +235,7 @@ impl Config {
         // tools' own HRMESH_* variables (caches, test brokers), are not.
         let env = Env::prefixed(ENV_PREFIX)
             .filter(|key| {
-                let section = key
-                    .as_str()
-                    .split("__")
-                    .next()
-                    .unwrap_or_default()
-                    .to_ascii_lowercase();
+                let section = key.as_str().split("__").next().unwrap_or_default().to_ascii_lowercase();
                 SECTIONS.contains(&section.as_str())
             })
             .split("__");
@@ -294,28 +257,16 @@ impl Config {
             return bad("tenant", &self.tenant, "a non-empty tenant name");
         }
         if !(1..=100_000).contains(&self.events.max_attempts) {
-            return bad(
-                "events.max_attempts",
-                &self.events.max_attempts,
-                "1..=100000",
-            );
+            return bad("events.max_attempts", &self.events.max_attempts, "1..=100000");
         }
         if !(1..=10_000).contains(&self.events.relay_batch) {
             return bad("events.relay_batch", &self.events.relay_batch, "1..=10000");
         }
         if !(1..=10_000).contains(&self.events.consumer_batch) {
-            return bad(
-                "events.consumer_batch",
-                &self.events.consumer_batch,
-                "1..=10000",
-            );
+            return bad("events.consumer_batch", &self.events.consumer_batch, "1..=10000");
         }
         if !(1..=60_000).contains(&self.events.relay_poll_ms) {
-            return bad(
-                "events.relay_poll_ms",
-                &self.events.relay_poll_ms,
-                "1..=60000 ms",
-            );
+            return bad("events.relay_poll_ms", &self.events.relay_poll_ms, "1..=60000 ms");
         }
         if self.events.inbox_retention_hours <= self.events.log_retention_hours {
             return bad(
@@ -325,64 +276,31 @@ impl Config {
             );
         }
         if !(1..=1_000).contains(&self.database.max_connections) {
-            return bad(
-                "database.max_connections",
-                &self.database.max_connections,
-                "1..=1000",
-            );
+            return bad("database.max_connections", &self.database.max_connections, "1..=1000");
         }
-        let topic_ok = self
-            .kafka
-            .topic_prefix
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
+        let topic_ok =
+            self.kafka.topic_prefix.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
         if !topic_ok {
-            return bad(
-                "kafka.topic_prefix",
-                &self.kafka.topic_prefix,
-                "only ASCII letters, digits, '.', '_' and '-'",
-            );
+            return bad("kafka.topic_prefix", &self.kafka.topic_prefix, "only ASCII letters, digits, '.', '_' and '-'");
         }
         if self.kafka.partitions < 1 {
             return bad("kafka.partitions", &self.kafka.partitions, "at least 1");
         }
         if self.kafka.replication_factor < 1 {
-            return bad(
-                "kafka.replication_factor",
-                &self.kafka.replication_factor,
-                "at least 1",
-            );
+            return bad("kafka.replication_factor", &self.kafka.replication_factor, "at least 1");
         }
         if self.mode == Mode::Platform {
             if self.kafka.brokers.trim().is_empty() {
-                return bad(
-                    "kafka.brokers",
-                    &self.kafka.brokers,
-                    "host:port[,host:port...] in platform mode",
-                );
+                return bad("kafka.brokers", &self.kafka.brokers, "host:port[,host:port...] in platform mode");
             }
-            if !self.database.url.starts_with("postgres://")
-                && !self.database.url.starts_with("postgresql://")
-            {
-                return bad(
-                    "database.url",
-                    &"<redacted>",
-                    "a postgres:// URL in platform mode",
-                );
+            if !self.database.url.starts_with("postgres://") && !self.database.url.starts_with("postgresql://") {
+                return bad("database.url", &"<redacted>", "a postgres:// URL in platform mode");
             }
             if !self.redis.url.starts_with("redis://") && !self.redis.url.starts_with("rediss://") {
-                return bad(
-                    "redis.url",
-                    &"<redacted>",
-                    "a redis:// or rediss:// URL in platform mode",
-                );
+                return bad("redis.url", &"<redacted>", "a redis:// or rediss:// URL in platform mode");
             }
             if self.auth.keys.is_empty() {
-                return bad(
-                    "auth.keys",
-                    &"[]",
-                    "at least one token verification key in platform mode",
-                );
+                return bad("auth.keys", &"[]", "at least one token verification key in platform mode");
             }
             if self.governance.pseudonym_key.expose().len() < 32 {
                 return bad(
@@ -397,11 +315,7 @@ impl Config {
                 return bad("auth.keys[].kid", &key.kid, "a non-empty key id");
             }
             if key.algorithm == KeyAlgorithm::HS256 && key.key.expose().len() < 32 {
-                return bad(
-                    "auth.keys[].key",
-                    &"<redacted>",
-                    "an HS256 secret of at least 32 bytes",
-                );
+                return bad("auth.keys[].key", &"<redacted>", "an HS256 secret of at least 32 bytes");
             }
         }
         Ok(())
@@ -414,11 +328,7 @@ impl Config {
             Ok(s) => Ok(Secret(s.trim().to_owned())),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 std::fs::create_dir_all(&self.data_dir)?;
-                let secret = format!(
-                    "{}{}",
-                    uuid::Uuid::new_v4().simple(),
-                    uuid::Uuid::new_v4().simple()
-                );
+                let secret = format!("{}{}", uuid::Uuid::new_v4().simple(), uuid::Uuid::new_v4().simple());
                 write_private(&path, &secret)?;
                 Ok(Secret(secret))
             }
@@ -465,11 +375,7 @@ fn describe_figment_error(errors: figment::Error) -> ConfigError {
             if key.is_empty() {
                 format!("{}{source}", e.kind)
             } else {
-                format!(
-                    "{key}: {}{source}; set it in the config file or as {}",
-                    e.kind,
-                    env_name(&key)
-                )
+                format!("{key}: {}{source}; set it in the config file or as {}", e.kind, env_name(&key))
             }
         })
         .collect();
@@ -508,10 +414,7 @@ mod tests {
 
     #[test]
     fn platform_mode_requires_keys() {
-        let config = Config {
-            mode: Mode::Platform,
-            ..Config::default()
-        };
+        let config = Config { mode: Mode::Platform, ..Config::default() };
         let err = config.validate().expect_err("no auth keys").to_string();
         assert!(err.contains("auth.keys"), "{err}");
     }

@@ -50,12 +50,7 @@ impl From<sqlx::Error> for HandlerError {
 pub trait EventHandler: Send + Sync + 'static {
     /// Applies `event`, received on logical `topic`, within `tx`; anything it writes (including
     /// outbox rows) commits with the inbox entry or not at all.
-    async fn handle(
-        &self,
-        tx: &mut AnyConnection,
-        topic: &str,
-        event: &Envelope,
-    ) -> Result<(), HandlerError>;
+    async fn handle(&self, tx: &mut AnyConnection, topic: &str, event: &Envelope) -> Result<(), HandlerError>;
 }
 
 /// A consumer group member of one service.
@@ -133,15 +128,13 @@ impl Consumer {
 
     /// Forgets handled ids older than the inbox retention: no duplicate can arrive that late.
     async fn prune_inbox(&self) {
-        let hours =
-            i64::try_from(self.config.inbox_retention_hours).unwrap_or(i64::MAX / 3_600_000);
+        let hours = i64::try_from(self.config.inbox_retention_hours).unwrap_or(i64::MAX / 3_600_000);
         let cutoff = crate::time::now_ms() - hours * 3_600_000;
-        let pruned =
-            sqlx::query("DELETE FROM hrmesh_inbox WHERE consumer = $1 AND handled_at < $2")
-                .bind(&self.name)
-                .bind(cutoff)
-                .execute(self.db.pool())
-                .await;
+        let pruned = sqlx::query("DELETE FROM hrmesh_inbox WHERE consumer = $1 AND handled_at < $2")
+            .bind(&self.name)
+            .bind(cutoff)
+            .execute(self.db.pool())
+            .await;
         match pruned {
             Ok(r) if r.rows_affected() > 0 => {
                 tracing::info!(consumer = %self.name, rows = r.rows_affected(), "inbox pruned");
@@ -153,10 +146,7 @@ impl Consumer {
 
     async fn report_lag(&self, subscription: &mut dyn Subscription) {
         for (topic, lag) in subscription.lag().await {
-            metrics().consumer_lag.record(
-                lag,
-                &[label("consumer", self.name.clone()), label("topic", topic)],
-            );
+            metrics().consumer_lag.record(lag, &[label("consumer", self.name.clone()), label("topic", topic)]);
         }
     }
 
@@ -199,13 +189,7 @@ impl Consumer {
             Outcome::Duplicate => "duplicate",
             Outcome::DeadLetter => "dead_letter",
         };
-        metrics().events_handled.add(
-            1,
-            &[
-                label("consumer", self.name.clone()),
-                label("outcome", outcome),
-            ],
-        );
+        metrics().events_handled.add(1, &[label("consumer", self.name.clone()), label("outcome", outcome)]);
     }
 
     async fn process_one(&self, delivery: &Delivery) -> anyhow::Result<Outcome> {
@@ -225,9 +209,7 @@ impl Consumer {
                 Err(HandlerError::Transient(e)) => {
                     tx.rollback().await?;
                     last_error = format!("{e:#}");
-                    metrics()
-                        .event_retries
-                        .add(1, &[label("consumer", self.name.clone())]);
+                    metrics().event_retries.add(1, &[label("consumer", self.name.clone())]);
                     tracing::warn!(consumer = %self.name, attempt, error = %last_error, "handler failed");
                     if attempt < self.config.max_attempts {
                         tokio::time::sleep(backoff).await;
@@ -238,28 +220,19 @@ impl Consumer {
         }
         self.dead_letter(
             delivery,
-            &format!(
-                "gave up after {} attempts: {last_error}",
-                self.config.max_attempts
-            ),
+            &format!("gave up after {} attempts: {last_error}", self.config.max_attempts),
             self.config.max_attempts,
         )
         .await
     }
 
     /// Decodes, de-duplicates and hands one event to the handler inside `tx`.
-    async fn apply(
-        &self,
-        tx: &mut Transaction<'static, Any>,
-        delivery: &Delivery,
-    ) -> Result<Outcome, HandlerError> {
+    async fn apply(&self, tx: &mut Transaction<'static, Any>, delivery: &Delivery) -> Result<Outcome, HandlerError> {
         let envelope = match Envelope::decode(delivery.record.payload.as_slice()) {
             Ok(e) if !e.id.is_empty() && !e.r#type.is_empty() => e,
             Ok(_) => return Err(HandlerError::Permanent("envelope has no id or type".into())),
             Err(e) => {
-                return Err(HandlerError::Permanent(format!(
-                    "payload is not an event envelope: {e}"
-                )));
+                return Err(HandlerError::Permanent(format!("payload is not an event envelope: {e}")));
             }
         };
         let span = tracing::info_span!(
@@ -276,9 +249,7 @@ impl Consumer {
             if !self.mark_handled(tx, &envelope.id).await? {
                 return Ok(Outcome::Duplicate);
             }
-            self.handler
-                .handle(tx, &delivery.record.topic, &envelope)
-                .await?;
+            self.handler.handle(tx, &delivery.record.topic, &envelope).await?;
             Ok(Outcome::Applied)
         }
         .instrument(span)
@@ -286,11 +257,7 @@ impl Consumer {
     }
 
     /// Records `event_id` in the inbox; false if it was already there.
-    async fn mark_handled(
-        &self,
-        conn: &mut AnyConnection,
-        event_id: &str,
-    ) -> Result<bool, sqlx::Error> {
+    async fn mark_handled(&self, conn: &mut AnyConnection, event_id: &str) -> Result<bool, sqlx::Error> {
         let inserted = sqlx::query(
             "INSERT INTO hrmesh_inbox (consumer, event_id, handled_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
         )
@@ -303,22 +270,12 @@ impl Consumer {
     }
 
     /// Sends `delivery` to the dead-letter topic with `reason`, marking it handled in the same transaction.
-    async fn dead_letter(
-        &self,
-        delivery: &Delivery,
-        reason: &str,
-        attempts: u32,
-    ) -> anyhow::Result<Outcome> {
-        let source = format!(
-            "{}/{}/{}",
-            delivery.record.topic, delivery.partition, delivery.offset
-        );
+    async fn dead_letter(&self, delivery: &Delivery, reason: &str, attempts: u32) -> anyhow::Result<Outcome> {
+        let source = format!("{}/{}/{}", delivery.record.topic, delivery.partition, delivery.offset);
         // The position identifies the record even when its payload has no readable id; the
         // padding keeps outbox (id) order equal to offset order.
-        let id = format!(
-            "dlq:{}:{}/{:010}/{:020}",
-            self.name, delivery.record.topic, delivery.partition, delivery.offset
-        );
+        let id =
+            format!("dlq:{}:{}/{:010}/{:020}", self.name, delivery.record.topic, delivery.partition, delivery.offset);
         tracing::warn!(consumer = %self.name, %source, %reason, "event dead-lettered");
         let mut record = Record {
             topic: dead_letter_topic(&self.name),
@@ -326,13 +283,9 @@ impl Consumer {
             headers: delivery.record.headers.clone(),
             payload: delivery.record.payload.clone(),
         };
-        record
-            .headers
-            .push((headers::DLQ_REASON.into(), reason.to_owned()));
+        record.headers.push((headers::DLQ_REASON.into(), reason.to_owned()));
         record.headers.push((headers::DLQ_SOURCE.into(), source));
-        record
-            .headers
-            .push((headers::DLQ_ATTEMPTS.into(), attempts.to_string()));
+        record.headers.push((headers::DLQ_ATTEMPTS.into(), attempts.to_string()));
         let mut tx = self.db.begin().await?;
         if self.mark_handled(&mut tx, &id).await? {
             outbox::enqueue_record(&mut tx, &id, &record).await?;

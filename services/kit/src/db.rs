@@ -19,6 +19,11 @@ pub enum Backend {
     Postgres,
 }
 
+/// Whether `err` is a violated unique or primary key.
+pub fn is_unique_violation(err: &sqlx::Error) -> bool {
+    err.as_database_error().is_some_and(|d| d.is_unique_violation())
+}
+
 /// A service's database.
 #[derive(Debug, Clone)]
 pub struct Database {
@@ -56,20 +61,13 @@ impl Database {
                     })
                     .connect(&url)
                     .await?;
-                Ok(Self {
-                    pool,
-                    backend: Backend::Sqlite,
-                })
+                Ok(Self { pool, backend: Backend::Sqlite })
             }
             Mode::Platform => {
                 let schema = service.to_owned();
                 let options = AnyConnectOptions::from_str(&config.database.url)?;
                 let mut admin = sqlx::AnyConnection::connect_with(&options).await?;
-                admin
-                    .execute(AssertSqlSafe(format!(
-                        "CREATE SCHEMA IF NOT EXISTS \"{schema}\""
-                    )))
-                    .await?;
+                admin.execute(AssertSqlSafe(format!("CREATE SCHEMA IF NOT EXISTS \"{schema}\""))).await?;
                 admin.close().await?;
                 let search_path = format!("SET search_path TO \"{schema}\"");
                 let pool = AnyPoolOptions::new()
@@ -84,10 +82,7 @@ impl Database {
                     })
                     .connect_with(options)
                     .await?;
-                Ok(Self {
-                    pool,
-                    backend: Backend::Postgres,
-                })
+                Ok(Self { pool, backend: Backend::Postgres })
             }
         }
     }

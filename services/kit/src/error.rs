@@ -16,10 +16,7 @@ pub struct FieldViolation {
 
 impl FieldViolation {
     pub fn new(field: impl Into<String>, description: impl Into<String>) -> Self {
-        Self {
-            field: field.into(),
-            description: description.into(),
-        }
+        Self { field: field.into(), description: description.into() }
     }
 }
 
@@ -45,11 +42,15 @@ pub enum ApiError {
 }
 
 fn describe(violations: &[FieldViolation]) -> String {
-    violations
-        .iter()
-        .map(|v| format!("{}: {}", v.field, v.description))
-        .collect::<Vec<_>>()
-        .join("; ")
+    violations.iter().map(|v| format!("{}: {}", v.field, v.description)).collect::<Vec<_>>().join("; ")
+}
+
+impl ApiError {
+    /// A failed insert: a unique-key conflict becomes ALREADY_EXISTS saying `what` exists,
+    /// anything else stays an internal error.
+    pub fn on_conflict(err: sqlx::Error, what: impl FnOnce() -> String) -> ApiError {
+        if crate::db::is_unique_violation(&err) { ApiError::AlreadyExists(what()) } else { err.into() }
+    }
 }
 
 impl From<sqlx::Error> for ApiError {
@@ -115,11 +116,7 @@ impl Violations {
 
     /// `Err(InvalidArgument)` if anything was recorded.
     pub fn finish(self) -> Result<(), ApiError> {
-        if self.0.is_empty() {
-            Ok(())
-        } else {
-            Err(ApiError::InvalidArgument(self.0))
-        }
+        if self.0.is_empty() { Ok(()) } else { Err(ApiError::InvalidArgument(self.0)) }
     }
 }
 
@@ -130,10 +127,7 @@ pub fn required_text(field: &str, value: &str, max: usize) -> Result<String, Fie
         return Err(FieldViolation::new(field, "must not be empty"));
     }
     if value.chars().count() > max {
-        return Err(FieldViolation::new(
-            field,
-            format!("must be at most {max} characters"),
-        ));
+        return Err(FieldViolation::new(field, format!("must be at most {max} characters")));
     }
     Ok(value.to_owned())
 }
@@ -146,14 +140,9 @@ pub fn identifier(field: &str, value: &str) -> Result<String, FieldViolation> {
     if value.len() > 128 {
         return Err(FieldViolation::new(field, "must be at most 128 characters"));
     }
-    let ok = value
-        .chars()
-        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | ':' | '/'));
+    let ok = value.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | ':' | '/'));
     if !ok {
-        return Err(FieldViolation::new(
-            field,
-            "may only contain ASCII letters, digits, '-', '_', '.', ':' and '/'",
-        ));
+        return Err(FieldViolation::new(field, "may only contain ASCII letters, digits, '-', '_', '.', ':' and '/'"));
     }
     Ok(value.to_owned())
 }

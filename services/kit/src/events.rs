@@ -42,12 +42,7 @@ pub struct EventSource {
 
 impl EventSource {
     /// A new envelope (UUIDv7 id, current time and trace context) around `payload`.
-    pub fn envelope<M: Message + prost::Name>(
-        &self,
-        subject: &str,
-        purpose: &str,
-        payload: &M,
-    ) -> Envelope {
+    pub fn envelope<M: Message + prost::Name>(&self, subject: &str, purpose: &str, payload: &M) -> Envelope {
         Envelope {
             id: uuid::Uuid::now_v7().to_string(),
             source: self.service.to_owned(),
@@ -66,20 +61,10 @@ impl EventSource {
 
 /// The bus record of an envelope: keyed by subject, with id, type and trace context as headers.
 pub fn record(topic: &str, envelope: &Envelope) -> Record {
-    let mut headers = vec![
-        (headers::ID.to_owned(), envelope.id.clone()),
-        (headers::TYPE.to_owned(), envelope.r#type.clone()),
-    ];
+    let mut headers =
+        vec![(headers::ID.to_owned(), envelope.id.clone()), (headers::TYPE.to_owned(), envelope.r#type.clone())];
     if !envelope.traceparent.is_empty() {
-        headers.push((
-            headers::TRACEPARENT.to_owned(),
-            envelope.traceparent.clone(),
-        ));
+        headers.push((headers::TRACEPARENT.to_owned(), envelope.traceparent.clone()));
     }
-    Record {
-        topic: topic.to_owned(),
-        key: envelope.subject.clone(),
-        headers,
-        payload: envelope.encode_to_vec(),
-    }
+    Record { topic: topic.to_owned(), key: envelope.subject.clone(), headers, payload: envelope.encode_to_vec() }
 }

@@ -18,23 +18,14 @@ use crate::{
 };
 
 /// Adds `envelope` to the outbox of the transaction's database, destined for `topic`.
-pub async fn enqueue(
-    conn: &mut AnyConnection,
-    topic: &str,
-    envelope: &Envelope,
-) -> Result<(), sqlx::Error> {
+pub async fn enqueue(conn: &mut AnyConnection, topic: &str, envelope: &Envelope) -> Result<(), sqlx::Error> {
     enqueue_record(conn, &envelope.id, &crate::events::record(topic, envelope)).await
 }
 
 /// Adds a raw record (e.g. a dead letter) to the outbox under `id`; a second row with the same
 /// id is ignored.
-pub async fn enqueue_record(
-    conn: &mut AnyConnection,
-    id: &str,
-    record: &Record,
-) -> Result<(), sqlx::Error> {
-    let headers =
-        serde_json::to_string(&record.headers).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+pub async fn enqueue_record(conn: &mut AnyConnection, id: &str, record: &Record) -> Result<(), sqlx::Error> {
+    let headers = serde_json::to_string(&record.headers).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
     sqlx::query(
         "INSERT INTO hrmesh_outbox (id, topic, msg_key, headers, payload, created_at)
          VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO NOTHING",
@@ -131,12 +122,10 @@ impl Relay {
 
     /// Publishes one batch; returns how many rows went out.
     pub async fn round(&self) -> anyhow::Result<usize> {
-        let rows = sqlx::query(
-            "SELECT id, topic, msg_key, headers, payload FROM hrmesh_outbox ORDER BY id LIMIT $1",
-        )
-        .bind(i64::from(self.batch))
-        .fetch_all(self.db.pool())
-        .await?;
+        let rows = sqlx::query("SELECT id, topic, msg_key, headers, payload FROM hrmesh_outbox ORDER BY id LIMIT $1")
+            .bind(i64::from(self.batch))
+            .fetch_all(self.db.pool())
+            .await?;
         let service = [label("service", self.service)];
         if rows.is_empty() {
             metrics().outbox_backlog.record(0, &service);
@@ -158,22 +147,15 @@ impl Relay {
         self.bus.publish(records).await?;
         tracing::debug!(service = self.service, count, "outbox published");
         let placeholders: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
-        let sql = format!(
-            "DELETE FROM hrmesh_outbox WHERE id IN ({})",
-            placeholders.join(", ")
-        );
+        let sql = format!("DELETE FROM hrmesh_outbox WHERE id IN ({})", placeholders.join(", "));
         let mut delete = sqlx::query(sqlx::AssertSqlSafe(sql));
         for id in &ids {
             delete = delete.bind(id);
         }
         delete.execute(self.db.pool()).await?;
         metrics().outbox_published.add(count as u64, &service);
-        let backlog: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM hrmesh_outbox")
-            .fetch_one(self.db.pool())
-            .await?;
-        metrics()
-            .outbox_backlog
-            .record(u64::try_from(backlog).unwrap_or(0), &service);
+        let backlog: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM hrmesh_outbox").fetch_one(self.db.pool()).await?;
+        metrics().outbox_backlog.record(u64::try_from(backlog).unwrap_or(0), &service);
         Ok(count)
     }
 }

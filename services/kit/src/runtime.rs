@@ -29,22 +29,12 @@ use crate::{
 };
 
 /// Services that publish domain events on a raw topic (governance republishes them governed).
-pub const DOMAIN_SERVICES: [&str; 7] = [
-    "recruiting",
-    "onboarding",
-    "analytics",
-    "engagement",
-    "skills",
-    "performance",
-    "selfservice",
-];
+pub const DOMAIN_SERVICES: [&str; 7] =
+    ["recruiting", "onboarding", "analytics", "engagement", "skills", "performance", "selfservice"];
 
 /// Every raw and governed topic plus governance's own stream.
 pub fn platform_topics() -> Vec<String> {
-    let mut topics: Vec<String> = DOMAIN_SERVICES
-        .iter()
-        .flat_map(|s| [raw_topic(s), governed_topic(s)])
-        .collect();
+    let mut topics: Vec<String> = DOMAIN_SERVICES.iter().flat_map(|s| [raw_topic(s), governed_topic(s)]).collect();
     topics.push(GOVERNANCE_TOPIC.to_owned());
     topics
 }
@@ -67,9 +57,7 @@ pub async fn connect_bus(config: &Config) -> anyhow::Result<Arc<dyn EventBus>> {
 pub async fn migrate(config: &Config, defs: &[ServiceDef]) -> anyhow::Result<()> {
     for def in defs {
         let db = Database::connect(config, def.name).await?;
-        db.migrate(def.migrations)
-            .await
-            .map_err(|e| anyhow::anyhow!("migrating {}: {e}", def.name))?;
+        db.migrate(def.migrations).await.map_err(|e| anyhow::anyhow!("migrating {}: {e}", def.name))?;
         tracing::info!(service = def.name, "migrations applied");
         db.close().await;
     }
@@ -90,9 +78,7 @@ pub struct Running {
 
 impl std::fmt::Debug for Running {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Running")
-            .field("addr", &self.addr)
-            .finish_non_exhaustive()
+        f.debug_struct("Running").field("addr", &self.addr).finish_non_exhaustive()
     }
 }
 
@@ -118,17 +104,9 @@ pub async fn start(config: Config, defs: &[ServiceDef]) -> anyhow::Result<Runnin
 
     for def in defs {
         let db = Database::connect(&config, def.name).await?;
-        db.migrate(def.migrations)
-            .await
-            .map_err(|e| anyhow::anyhow!("migrating {}: {e}", def.name))?;
+        db.migrate(def.migrations).await.map_err(|e| anyhow::anyhow!("migrating {}: {e}", def.name))?;
         databases.push(db.clone());
-        let ctx = ServiceContext::new(
-            def.name,
-            Arc::clone(&config),
-            db.clone(),
-            Arc::clone(&bus),
-            cache.clone(),
-        );
+        let ctx = ServiceContext::new(def.name, Arc::clone(&config), db.clone(), Arc::clone(&bus), cache.clone());
         let service = (def.build)(ctx.clone())?;
         names.extend(service.register(&mut routes, &auth));
         for c in service.consumers() {
@@ -155,32 +133,17 @@ pub async fn start(config: Config, defs: &[ServiceDef]) -> anyhow::Result<Runnin
         workers.spawn(relay.run(workers_stop.clone()));
     }
     let topics: Vec<String> = topics.into_iter().collect();
-    bus.ensure_topics(&topics)
-        .await
-        .map_err(|e| anyhow::anyhow!("creating topics: {e}"))?;
+    bus.ensure_topics(&topics).await.map_err(|e| anyhow::anyhow!("creating topics: {e}"))?;
     for consumer in consumers {
         workers.spawn(consumer.run(workers_stop.clone()));
     }
 
-    let server = GrpcServer::bind(
-        SocketAddr::new(config.grpc.host, config.grpc.port),
-        routes.routes(),
-        names,
-    )
-    .await?;
+    let server = GrpcServer::bind(SocketAddr::new(config.grpc.host, config.grpc.port), routes.routes(), names).await?;
     let addr = server.local_addr()?;
     let shutdown = CancellationToken::new();
     let server = tokio::spawn(server.serve(shutdown.clone(), config.drain_grace()));
     tracing::info!(%addr, mode = ?config.mode, services = ?defs, "hrmesh is serving");
-    Ok(Running {
-        addr,
-        shutdown,
-        server,
-        workers_stop,
-        workers,
-        databases,
-        consumer_ready,
-    })
+    Ok(Running { addr, shutdown, server, workers_stop, workers, databases, consumer_ready })
 }
 
 /// A new readiness slot for one consumer, also kept in `flags`.
@@ -193,9 +156,7 @@ fn ready_flag(flags: &mut Vec<Arc<OnceLock<Arc<AtomicBool>>>>) -> Arc<OnceLock<A
 impl Running {
     /// Whether every consumer has joined its group and received partitions.
     pub fn consumers_ready(&self) -> bool {
-        self.consumer_ready
-            .iter()
-            .all(|f| f.get().is_some_and(|a| a.load(Ordering::Acquire)))
+        self.consumer_ready.iter().all(|f| f.get().is_some_and(|a| a.load(Ordering::Acquire)))
     }
 
     /// The token that starts a graceful shutdown when cancelled.

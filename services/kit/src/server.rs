@@ -28,15 +28,9 @@ pub struct GrpcServer {
 
 impl GrpcServer {
     /// Binds `addr` (port 0 picks a free port) and prepares health and reflection.
-    pub async fn bind(
-        addr: SocketAddr,
-        routes: Routes,
-        service_names: Vec<&'static str>,
-    ) -> anyhow::Result<Self> {
+    pub async fn bind(addr: SocketAddr, routes: Routes, service_names: Vec<&'static str>) -> anyhow::Result<Self> {
         let listener = TcpListener::bind(addr).await.map_err(|e| {
-            anyhow::anyhow!(
-                "cannot listen on {addr}: {e} (set grpc.port / HRMESH_GRPC__PORT to a free port)"
-            )
+            anyhow::anyhow!("cannot listen on {addr}: {e} (set grpc.port / HRMESH_GRPC__PORT to a free port)")
         })?;
         let (health, health_service) = tonic_health::server::health_reporter();
         // Reflection lists only what this process serves (platform mode runs one service each).
@@ -52,16 +46,8 @@ impl GrpcServer {
         };
         let reflection_v1 = reflection().build_v1()?;
         let reflection_v1alpha = reflection().build_v1alpha()?;
-        let routes = routes
-            .add_service(health_service)
-            .add_service(reflection_v1)
-            .add_service(reflection_v1alpha);
-        Ok(Self {
-            listener,
-            routes,
-            health,
-            service_names,
-        })
+        let routes = routes.add_service(health_service).add_service(reflection_v1).add_service(reflection_v1alpha);
+        Ok(Self { listener, routes, health, service_names })
     }
 
     pub fn local_addr(&self) -> anyhow::Result<SocketAddr> {
@@ -74,25 +60,16 @@ impl GrpcServer {
         let health = self.health.clone();
         health.set_service_status("", ServingStatus::Serving).await;
         for name in &self.service_names {
-            health
-                .set_service_status(*name, ServingStatus::Serving)
-                .await;
+            health.set_service_status(*name, ServingStatus::Serving).await;
         }
         let names = self.service_names.clone();
         let signal = async move {
             shutdown.cancelled().await;
-            health
-                .set_service_status("", ServingStatus::NotServing)
-                .await;
+            health.set_service_status("", ServingStatus::NotServing).await;
             for name in &names {
-                health
-                    .set_service_status(*name, ServingStatus::NotServing)
-                    .await;
+                health.set_service_status(*name, ServingStatus::NotServing).await;
             }
-            tracing::info!(
-                grace_ms = grace.as_millis() as u64,
-                "shutting down: health is NOT_SERVING, draining"
-            );
+            tracing::info!(grace_ms = grace.as_millis() as u64, "shutting down: health is NOT_SERVING, draining");
             tokio::time::sleep(grace).await;
         };
         Server::builder()
@@ -130,18 +107,10 @@ where
         let future = self.inner.call(request);
         Box::pin(async move {
             let response = future.await;
-            let (service, method) = path
-                .trim_start_matches('/')
-                .split_once('/')
-                .unwrap_or((&path, ""));
+            let (service, method) = path.trim_start_matches('/').split_once('/').unwrap_or((&path, ""));
             // Errors are sent trailers-only, so the code is in the headers; success has none there.
             let code = match &response {
-                Ok(r) => r
-                    .headers()
-                    .get("grpc-status")
-                    .and_then(|v| v.to_str().ok())
-                    .unwrap_or("0")
-                    .to_owned(),
+                Ok(r) => r.headers().get("grpc-status").and_then(|v| v.to_str().ok()).unwrap_or("0").to_owned(),
                 Err(_) => "13".to_owned(),
             };
             metrics().rpc_duration.record(

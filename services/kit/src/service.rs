@@ -7,8 +7,8 @@ use tokio::sync::Notify;
 use tonic::service::RoutesBuilder;
 
 use crate::{
-    auth::Authenticator, bus::EventBus, cache::Cache, config::Config, consumer::EventHandler,
-    db::Database, events::EventSource,
+    auth::Authenticator, bus::EventBus, cache::Cache, config::Config, consumer::EventHandler, db::Database,
+    events::EventSource,
 };
 
 /// Everything a service needs from its environment; the service does not know the run mode.
@@ -26,33 +26,14 @@ pub struct ServiceContext {
 
 impl std::fmt::Debug for ServiceContext {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ServiceContext")
-            .field("name", &self.name)
-            .finish_non_exhaustive()
+        f.debug_struct("ServiceContext").field("name", &self.name).finish_non_exhaustive()
     }
 }
 
 impl ServiceContext {
-    pub fn new(
-        name: &'static str,
-        config: Arc<Config>,
-        db: Database,
-        bus: Arc<dyn EventBus>,
-        cache: Cache,
-    ) -> Self {
-        let events = EventSource {
-            service: name,
-            tenant: config.tenant.clone(),
-        };
-        Self {
-            name,
-            config,
-            db,
-            bus,
-            cache,
-            events,
-            outbox_signal: Arc::new(Notify::new()),
-        }
+    pub fn new(name: &'static str, config: Arc<Config>, db: Database, bus: Arc<dyn EventBus>, cache: Cache) -> Self {
+        let events = EventSource { service: name, tenant: config.tenant.clone() };
+        Self { name, config, db, bus, cache, events, outbox_signal: Arc::new(Notify::new()) }
     }
 
     /// Commits a transaction that may have written outbox rows and wakes the relay.

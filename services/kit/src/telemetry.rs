@@ -14,8 +14,7 @@ use opentelemetry::{
 };
 use opentelemetry_otlp::WithExportConfig;
 use opentelemetry_sdk::{
-    Resource, metrics::SdkMeterProvider, propagation::TraceContextPropagator,
-    trace::SdkTracerProvider,
+    Resource, metrics::SdkMeterProvider, propagation::TraceContextPropagator, trace::SdkTracerProvider,
 };
 use tracing_opentelemetry::OpenTelemetrySpanExt;
 use tracing_subscriber::{EnvFilter, Layer, layer::SubscriberExt, util::SubscriberInitExt};
@@ -47,26 +46,15 @@ pub fn init(service_name: &str, config: &TelemetryConfig) -> anyhow::Result<Tele
         return Ok(TelemetryGuard::default());
     }
     global::set_text_map_propagator(TraceContextPropagator::new());
-    let resource = Resource::builder()
-        .with_service_name(service_name.to_owned())
-        .build();
+    let resource = Resource::builder().with_service_name(service_name.to_owned()).build();
 
     let mut tracer_builder = SdkTracerProvider::builder().with_resource(resource.clone());
     let mut meter = None;
     if let Some(endpoint) = &config.otlp_endpoint {
-        let spans = opentelemetry_otlp::SpanExporter::builder()
-            .with_tonic()
-            .with_endpoint(endpoint)
-            .build()?;
+        let spans = opentelemetry_otlp::SpanExporter::builder().with_tonic().with_endpoint(endpoint).build()?;
         tracer_builder = tracer_builder.with_batch_exporter(spans);
-        let metrics = opentelemetry_otlp::MetricExporter::builder()
-            .with_tonic()
-            .with_endpoint(endpoint)
-            .build()?;
-        let provider = SdkMeterProvider::builder()
-            .with_resource(resource)
-            .with_periodic_exporter(metrics)
-            .build();
+        let metrics = opentelemetry_otlp::MetricExporter::builder().with_tonic().with_endpoint(endpoint).build()?;
+        let provider = SdkMeterProvider::builder().with_resource(resource).with_periodic_exporter(metrics).build();
         global::set_meter_provider(provider.clone());
         meter = Some(provider);
     }
@@ -74,40 +62,23 @@ pub fn init(service_name: &str, config: &TelemetryConfig) -> anyhow::Result<Tele
     let tracer = tracer_provider.tracer("hrmesh");
     global::set_tracer_provider(tracer_provider.clone());
 
-    let filter = EnvFilter::try_new(&config.log_filter).map_err(|e| {
-        anyhow::anyhow!(
-            "telemetry.log_filter {:?} is not a valid filter: {e}",
-            config.log_filter
-        )
-    })?;
+    let filter = EnvFilter::try_new(&config.log_filter)
+        .map_err(|e| anyhow::anyhow!("telemetry.log_filter {:?} is not a valid filter: {e}", config.log_filter))?;
     // Spans always feed OpenTelemetry (trace ids in errors, traceparent on events); the log
     // filter only decides what is printed.
-    let otel = tracing_opentelemetry::layer()
-        .with_tracer(tracer)
-        .with_filter(tracing_subscriber::filter::LevelFilter::INFO);
+    let otel =
+        tracing_opentelemetry::layer().with_tracer(tracer).with_filter(tracing_subscriber::filter::LevelFilter::INFO);
     let registry = tracing_subscriber::registry().with(otel);
     match config.log_format {
-        LogFormat::Text => registry
-            .with(tracing_subscriber::fmt::layer().with_filter(filter))
-            .try_init()?,
-        LogFormat::Json => registry
-            .with(tracing_subscriber::fmt::layer().json().with_filter(filter))
-            .try_init()?,
+        LogFormat::Text => registry.with(tracing_subscriber::fmt::layer().with_filter(filter)).try_init()?,
+        LogFormat::Json => registry.with(tracing_subscriber::fmt::layer().json().with_filter(filter)).try_init()?,
     }
-    Ok(TelemetryGuard {
-        tracer: Some(tracer_provider),
-        meter,
-    })
+    Ok(TelemetryGuard { tracer: Some(tracer_provider), meter })
 }
 
 /// Trace id of the current span, for log lines and error messages.
 pub fn current_trace_id() -> String {
-    tracing::Span::current()
-        .context()
-        .span()
-        .span_context()
-        .trace_id()
-        .to_string()
+    tracing::Span::current().context().span().span_context().trace_id().to_string()
 }
 
 /// W3C `traceparent` of the current span, if it is being traced.
@@ -152,19 +123,13 @@ pub fn inject_grpc(metadata: &mut tonic::metadata::MetadataMap) {
             }
         }
     }
-    TraceContextPropagator::new().inject_context(
-        &tracing::Span::current().context(),
-        &mut MetadataInjector(metadata),
-    );
+    TraceContextPropagator::new().inject_context(&tracing::Span::current().context(), &mut MetadataInjector(metadata));
 }
 
 /// Span for one incoming gRPC call, child of the caller's trace when it sent a `traceparent`.
 pub fn grpc_server_span(request: &http::Request<()>) -> tracing::Span {
     let path = request.uri().path();
-    let (service, method) = path
-        .trim_start_matches('/')
-        .split_once('/')
-        .unwrap_or((path, ""));
+    let (service, method) = path.trim_start_matches('/').split_once('/').unwrap_or((path, ""));
     let span = tracing::info_span!(
         "grpc.request",
         otel.name = %path,
@@ -203,10 +168,7 @@ pub fn metrics() -> &'static Metrics {
     METRICS.get_or_init(|| {
         let meter = global::meter("hrmesh");
         Metrics {
-            rpc_duration: meter
-                .f64_histogram("rpc.server.duration")
-                .with_unit("ms")
-                .build(),
+            rpc_duration: meter.f64_histogram("rpc.server.duration").with_unit("ms").build(),
             outbox_backlog: meter.u64_gauge("hrmesh.outbox.backlog").build(),
             outbox_published: meter.u64_counter("hrmesh.outbox.published").build(),
             events_handled: meter.u64_counter("hrmesh.events.handled").build(),

@@ -7,8 +7,7 @@ use hrmesh_kit::{
     service::ServiceContext,
 };
 use hrmesh_proto::onboarding::v1::{
-    GetOnboardingRequest, Onboarding, StartOnboardingRequest,
-    onboarding_service_server::OnboardingService,
+    GetOnboardingRequest, Onboarding, StartOnboardingRequest, onboarding_service_server::OnboardingService,
 };
 use tonic::{Request, Response, Status};
 
@@ -26,19 +25,13 @@ impl Api {
 
 #[tonic::async_trait]
 impl OnboardingService for Api {
-    async fn start_onboarding(
-        &self,
-        request: Request<StartOnboardingRequest>,
-    ) -> Result<Response<Onboarding>, Status> {
+    async fn start_onboarding(&self, request: Request<StartOnboardingRequest>) -> Result<Response<Onboarding>, Status> {
         require(&request, &[Role::HrAdmin, Role::Service])?;
         let new = NewOnboarding::parse(request.get_ref())?;
         Ok(Response::new(plan::start(&self.ctx, new).await?))
     }
 
-    async fn get_onboarding(
-        &self,
-        request: Request<GetOnboardingRequest>,
-    ) -> Result<Response<Onboarding>, Status> {
+    async fn get_onboarding(&self, request: Request<GetOnboardingRequest>) -> Result<Response<Onboarding>, Status> {
         require(&request, &[Role::HrAdmin, Role::Manager])?;
         let id = identifier("employee_id", &request.get_ref().employee_id)
             .map_err(|v| ApiError::InvalidArgument(vec![v]))?;

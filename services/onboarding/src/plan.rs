@@ -56,11 +56,7 @@ impl NewOnboarding {
         let role = v.check(required_text("role", &req.role, 200));
         let start_date = v.check(iso_date("start_date", &req.start_date));
         match (employee_id, role, start_date) {
-            (Some(employee_id), Some(role), Some(start_date)) => Ok(Self {
-                employee_id,
-                role,
-                start_date,
-            }),
+            (Some(employee_id), Some(role), Some(start_date)) => Ok(Self { employee_id, role, start_date }),
             _ => Err(v.into_error()),
         }
     }
@@ -70,28 +66,15 @@ impl NewOnboarding {
 pub async fn start(ctx: &ServiceContext, new: NewOnboarding) -> Result<Onboarding, ApiError> {
     let now = time::now_ms();
     let mut tx = ctx.db.begin().await?;
-    let inserted = sqlx::query("INSERT INTO onboardings (employee_id, role, start_date, created_at) VALUES ($1, $2, $3, $4)")
+    sqlx::query("INSERT INTO onboardings (employee_id, role, start_date, created_at) VALUES ($1, $2, $3, $4)")
         .bind(&new.employee_id)
         .bind(&new.role)
         .bind(&new.start_date)
         .bind(now)
         .execute(&mut *tx)
-        .await;
-    if let Err(e) = inserted {
-        if e.as_database_error()
-            .is_some_and(|d| d.is_unique_violation())
-        {
-            return Err(ApiError::AlreadyExists(format!(
-                "employee {} is already onboarding",
-                new.employee_id
-            )));
-        }
-        return Err(e.into());
-    }
-    let event = OnboardingStarted {
-        role: new.role.clone(),
-        start_date: new.start_date.clone(),
-    };
+        .await
+        .map_err(|e| ApiError::on_conflict(e, || format!("employee {} is already onboarding", new.employee_id)))?;
+    let event = OnboardingStarted { role: new.role.clone(), start_date: new.start_date.clone() };
     let envelope = ctx.events.envelope(&new.employee_id, PURPOSE, &event);
     outbox::enqueue(&mut tx, &raw_topic(crate::NAME), &envelope).await?;
     ctx.commit(tx).await?;
@@ -104,16 +87,11 @@ pub async fn start(ctx: &ServiceContext, new: NewOnboarding) -> Result<Onboardin
 }
 
 /// The onboarding of `employee_id`.
-pub async fn get(
-    ctx: &ServiceContext,
-    employee_id: &str,
-) -> Result<Option<Onboarding>, sqlx::Error> {
-    let row = sqlx::query(
-        "SELECT employee_id, role, start_date, created_at FROM onboardings WHERE employee_id = $1",
-    )
-    .bind(employee_id)
-    .fetch_optional(ctx.db.pool())
-    .await?;
+pub async fn get(ctx: &ServiceContext, employee_id: &str) -> Result<Option<Onboarding>, sqlx::Error> {
+    let row = sqlx::query("SELECT employee_id, role, start_date, created_at FROM onboardings WHERE employee_id = $1")
+        .bind(employee_id)
+        .fetch_optional(ctx.db.pool())
+        .await?;
     row.map(|r| {
         Ok(Onboarding {
             employee_id: r.try_get(0)?,
@@ -139,29 +117,15 @@ mod tests {
 
     #[test]
     fn rejects_malformed_dates() {
-        for bad in [
-            "",
-            "2026-1-01",
-            "01-03-2026",
-            "2026-13-01",
-            "2026-04-31",
-            "2026-00-10",
-            "2026-03-0x",
-        ] {
+        for bad in ["", "2026-1-01", "01-03-2026", "2026-13-01", "2026-04-31", "2026-00-10", "2026-03-0x"] {
             assert!(iso_date("d", bad).is_err(), "{bad}");
         }
     }
 
     #[test]
     fn reports_every_invalid_field() {
-        let req = StartOnboardingRequest {
-            employee_id: String::new(),
-            role: " ".into(),
-            start_date: "soon".into(),
-        };
-        let Err(ApiError::InvalidArgument(v)) = NewOnboarding::parse(&req) else {
-            panic!("expected invalid")
-        };
+        let req = StartOnboardingRequest { employee_id: String::new(), role: " ".into(), start_date: "soon".into() };
+        let Err(ApiError::InvalidArgument(v)) = NewOnboarding::parse(&req) else { panic!("expected invalid") };
         let fields: Vec<_> = v.iter().map(|f| f.field.as_str()).collect();
         assert_eq!(fields, ["employee_id", "role", "start_date"]);
     }

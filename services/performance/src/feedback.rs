@@ -20,13 +20,9 @@ pub fn parse(req: &RecordFeedbackRequest) -> Result<Feedback, ApiError> {
     let author_id = v.check(identifier("author_id", &req.author_id));
     let text = v.check(required_text("text", &req.text, 5_000));
     match (employee_id, author_id, text) {
-        (Some(employee_id), Some(author_id), Some(text)) => Ok(Feedback {
-            feedback_id: String::new(),
-            employee_id,
-            author_id,
-            text,
-            recorded_at: None,
-        }),
+        (Some(employee_id), Some(author_id), Some(text)) => {
+            Ok(Feedback { feedback_id: String::new(), employee_id, author_id, text, recorded_at: None })
+        }
         _ => Err(v.into_error()),
     }
 }
@@ -45,16 +41,9 @@ pub async fn record(ctx: &ServiceContext, mut feedback: Feedback) -> Result<Feed
         .bind(now)
         .execute(&mut *tx)
         .await?;
-    let event = FeedbackRecorded {
-        feedback_id: feedback.feedback_id.clone(),
-        author_id: feedback.author_id.clone(),
-    };
-    outbox::enqueue(
-        &mut tx,
-        &raw_topic(crate::NAME),
-        &ctx.events.envelope(&feedback.employee_id, PURPOSE, &event),
-    )
-    .await?;
+    let event = FeedbackRecorded { feedback_id: feedback.feedback_id.clone(), author_id: feedback.author_id.clone() };
+    outbox::enqueue(&mut tx, &raw_topic(crate::NAME), &ctx.events.envelope(&feedback.employee_id, PURPOSE, &event))
+        .await?;
     ctx.commit(tx).await?;
     Ok(feedback)
 }
@@ -66,11 +55,7 @@ mod tests {
     #[test]
     fn rejects_empty_and_overlong_text() {
         for text in [String::new(), "x".repeat(5_001)] {
-            let req = RecordFeedbackRequest {
-                employee_id: "e1".into(),
-                author_id: "m1".into(),
-                text,
-            };
+            let req = RecordFeedbackRequest { employee_id: "e1".into(), author_id: "m1".into(), text };
             assert!(matches!(parse(&req), Err(ApiError::InvalidArgument(_))));
         }
     }

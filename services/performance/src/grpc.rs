@@ -4,9 +4,7 @@ use hrmesh_kit::{
     auth::{Role, require},
     service::ServiceContext,
 };
-use hrmesh_proto::performance::v1::{
-    Feedback, RecordFeedbackRequest, performance_service_server::PerformanceService,
-};
+use hrmesh_proto::performance::v1::{Feedback, RecordFeedbackRequest, performance_service_server::PerformanceService};
 use tonic::{Request, Response, Status};
 
 use crate::feedback;
@@ -23,10 +21,7 @@ impl Api {
 
 #[tonic::async_trait]
 impl PerformanceService for Api {
-    async fn record_feedback(
-        &self,
-        request: Request<RecordFeedbackRequest>,
-    ) -> Result<Response<Feedback>, Status> {
+    async fn record_feedback(&self, request: Request<RecordFeedbackRequest>) -> Result<Response<Feedback>, Status> {
         let caller = require(&request, &[Role::HrAdmin, Role::Manager, Role::Employee])?;
         let new = feedback::parse(request.get_ref())?;
         // Feedback is given in one's own name.

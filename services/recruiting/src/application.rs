@@ -32,19 +32,13 @@ fn email(value: &str) -> Result<String, FieldViolation> {
     let value = value.trim();
     let valid = value.len() <= 254
         && value.split_once('@').is_some_and(|(local, domain)| {
-            !local.is_empty()
-                && domain.contains('.')
-                && !domain.starts_with('.')
-                && !domain.ends_with('.')
+            !local.is_empty() && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.')
         })
         && !value.chars().any(char::is_whitespace);
     if valid {
         Ok(value.to_lowercase())
     } else {
-        Err(FieldViolation::new(
-            "email",
-            "must be an e-mail address like name@example.com",
-        ))
+        Err(FieldViolation::new("email", "must be an e-mail address like name@example.com"))
     }
 }
 
@@ -53,10 +47,7 @@ fn source(value: &str) -> Result<String, FieldViolation> {
     if SOURCES.contains(&value) {
         Ok(value.to_owned())
     } else {
-        Err(FieldViolation::new(
-            "source",
-            format!("must be one of {}", SOURCES.join(", ")),
-        ))
+        Err(FieldViolation::new("source", format!("must be one of {}", SOURCES.join(", "))))
     }
 }
 
@@ -72,32 +63,12 @@ impl NewApplication {
         let idempotency_key = if req.idempotency_key.is_empty() {
             Some(None)
         } else {
-            v.check(identifier("idempotency_key", &req.idempotency_key))
-                .map(Some)
+            v.check(identifier("idempotency_key", &req.idempotency_key)).map(Some)
         };
-        match (
-            candidate_id,
-            job_id,
-            full_name,
-            email,
-            source,
-            idempotency_key,
-        ) {
-            (
-                Some(candidate_id),
-                Some(job_id),
-                Some(full_name),
-                Some(email),
-                Some(source),
-                Some(idempotency_key),
-            ) => Ok(Self {
-                candidate_id,
-                job_id,
-                full_name,
-                email,
-                source,
-                idempotency_key,
-            }),
+        match (candidate_id, job_id, full_name, email, source, idempotency_key) {
+            (Some(candidate_id), Some(job_id), Some(full_name), Some(email), Some(source), Some(idempotency_key)) => {
+                Ok(Self { candidate_id, job_id, full_name, email, source, idempotency_key })
+            }
             _ => Err(v.into_error()),
         }
     }
@@ -138,13 +109,11 @@ pub async fn submit(ctx: &ServiceContext, new: NewApplication) -> Result<Applica
     let inserted = insert(&mut tx, &application, new.idempotency_key.as_deref()).await;
     if let Err(e) = inserted {
         // A concurrent retry with the same key won the race: answer with its application.
-        if let (Some(key), Some(db)) = (&new.idempotency_key, e.as_database_error())
-            && db.is_unique_violation()
+        if let Some(key) = &new.idempotency_key
+            && hrmesh_kit::db::is_unique_violation(&e)
         {
             drop(tx);
-            return find_by_key(ctx, key)
-                .await?
-                .ok_or_else(|| ApiError::Internal(e.into()));
+            return find_by_key(ctx, key).await?.ok_or_else(|| ApiError::Internal(e.into()));
         }
         return Err(e.into());
     }
@@ -155,20 +124,14 @@ pub async fn submit(ctx: &ServiceContext, new: NewApplication) -> Result<Applica
         full_name: application.full_name.clone(),
         email: application.email.clone(),
     };
-    let envelope = ctx
-        .events
-        .envelope(&application.candidate_id, PURPOSE, &event);
+    let envelope = ctx.events.envelope(&application.candidate_id, PURPOSE, &event);
     outbox::enqueue(&mut tx, &raw_topic(crate::NAME), &envelope).await?;
     ctx.commit(tx).await?;
     tracing::info!(application_id = %application.application_id, event_id = %envelope.id, "application stored");
     Ok(application)
 }
 
-async fn insert(
-    conn: &mut AnyConnection,
-    a: &Application,
-    key: Option<&str>,
-) -> Result<(), sqlx::Error> {
+async fn insert(conn: &mut AnyConnection, a: &Application, key: Option<&str>) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO applications (id, candidate_id, job_id, full_name, email, source, idempotency_key, applied_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
@@ -187,21 +150,18 @@ async fn insert(
 }
 
 async fn find_by_key(ctx: &ServiceContext, key: &str) -> Result<Option<Application>, sqlx::Error> {
-    let sql = format!("SELECT {COLUMNS} FROM applications WHERE idempotency_key = $1");
-    sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(key)
-        .fetch_optional(ctx.db.pool())
-        .await?
-        .as_ref()
-        .map(from_row)
-        .transpose()
+    find(ctx, "idempotency_key", key).await
 }
 
 /// One application by id.
 pub async fn get(ctx: &ServiceContext, id: &str) -> Result<Option<Application>, sqlx::Error> {
-    let sql = format!("SELECT {COLUMNS} FROM applications WHERE id = $1");
+    find(ctx, "id", id).await
+}
+
+async fn find(ctx: &ServiceContext, column: &'static str, value: &str) -> Result<Option<Application>, sqlx::Error> {
+    let sql = format!("SELECT {COLUMNS} FROM applications WHERE {column} = $1");
     sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(id)
+        .bind(value)
         .fetch_optional(ctx.db.pool())
         .await?
         .as_ref()
@@ -233,12 +193,8 @@ mod tests {
 
     #[test]
     fn reports_every_invalid_field() {
-        let req = SubmitApplicationRequest {
-            job_id: String::new(),
-            email: "nope".into(),
-            source: "tv".into(),
-            ..request()
-        };
+        let req =
+            SubmitApplicationRequest { job_id: String::new(), email: "nope".into(), source: "tv".into(), ..request() };
         let Err(ApiError::InvalidArgument(violations)) = NewApplication::parse(&req) else {
             panic!("expected invalid")
         };

@@ -34,22 +34,14 @@ impl RecruitingService for Api {
         let new = NewApplication::parse(request.get_ref())?;
         caller.acting_for(&new.candidate_id, &[Role::HrAdmin, Role::Service])?;
         let application = application::submit(&self.ctx, new).await?;
-        Ok(Response::new(SubmitApplicationResponse {
-            application: Some(application),
-        }))
+        Ok(Response::new(SubmitApplicationResponse { application: Some(application) }))
     }
 
-    async fn get_application(
-        &self,
-        request: Request<GetApplicationRequest>,
-    ) -> Result<Response<Application>, Status> {
+    async fn get_application(&self, request: Request<GetApplicationRequest>) -> Result<Response<Application>, Status> {
         require(&request, &[Role::HrAdmin])?;
         let id = identifier("application_id", &request.get_ref().application_id)
             .map_err(|v| ApiError::InvalidArgument(vec![v]))?;
-        match application::get(&self.ctx, &id)
-            .await
-            .map_err(ApiError::from)?
-        {
+        match application::get(&self.ctx, &id).await.map_err(ApiError::from)? {
             Some(a) => Ok(Response::new(a)),
             None => Err(ApiError::NotFound(format!("application {id} does not exist")).into()),
         }

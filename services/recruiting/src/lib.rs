@@ -19,11 +19,7 @@ static MIGRATIONS: Migrator = sqlx::migrate!("./migrations");
 
 /// How the runtime builds this service.
 pub fn definition() -> ServiceDef {
-    ServiceDef {
-        name: NAME,
-        migrations: &MIGRATIONS,
-        build: |ctx| Ok(Box::new(Recruiting { ctx })),
-    }
+    ServiceDef { name: NAME, migrations: &MIGRATIONS, build: |ctx| Ok(Box::new(Recruiting { ctx })) }
 }
 
 struct Recruiting {
@@ -33,10 +29,7 @@ struct Recruiting {
 impl Service for Recruiting {
     fn register(&self, routes: &mut RoutesBuilder, auth: &Authenticator) -> Vec<&'static str> {
         let api = grpc::Api::new(self.ctx.clone());
-        routes.add_service(RecruitingServiceServer::with_interceptor(
-            api,
-            auth.interceptor(),
-        ));
+        routes.add_service(RecruitingServiceServer::with_interceptor(api, auth.interceptor()));
         vec![<RecruitingServiceServer<grpc::Api> as NamedService>::NAME]
     }
 }

@@ -1,8 +1,7 @@
 //! Conversations with the assistant: opened in the employee's language, with `ConversationOpened`.
 
 use hrmesh_kit::{
-    ApiError, FieldViolation, Violations, error::identifier, events::raw_topic, outbox,
-    service::ServiceContext, time,
+    ApiError, FieldViolation, Violations, error::identifier, events::raw_topic, outbox, service::ServiceContext, time,
 };
 use hrmesh_proto::selfservice::v1::{Conversation, ConversationOpened, OpenConversationRequest};
 
@@ -57,33 +56,19 @@ pub fn parse(req: &OpenConversationRequest) -> Result<(String, Language), ApiErr
 }
 
 /// Stores the conversation and its event in one transaction.
-pub async fn open(
-    ctx: &ServiceContext,
-    employee_id: String,
-    language: Language,
-) -> Result<Conversation, ApiError> {
+pub async fn open(ctx: &ServiceContext, employee_id: String, language: Language) -> Result<Conversation, ApiError> {
     let now = time::now_ms();
     let id = uuid::Uuid::now_v7().to_string();
     let mut tx = ctx.db.begin().await?;
-    sqlx::query(
-        "INSERT INTO conversations (id, employee_id, language, opened_at) VALUES ($1, $2, $3, $4)",
-    )
-    .bind(&id)
-    .bind(&employee_id)
-    .bind(language.code())
-    .bind(now)
-    .execute(&mut *tx)
-    .await?;
-    let event = ConversationOpened {
-        conversation_id: id.clone(),
-        language: language.code().into(),
-    };
-    outbox::enqueue(
-        &mut tx,
-        &raw_topic(crate::NAME),
-        &ctx.events.envelope(&employee_id, PURPOSE, &event),
-    )
-    .await?;
+    sqlx::query("INSERT INTO conversations (id, employee_id, language, opened_at) VALUES ($1, $2, $3, $4)")
+        .bind(&id)
+        .bind(&employee_id)
+        .bind(language.code())
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+    let event = ConversationOpened { conversation_id: id.clone(), language: language.code().into() };
+    outbox::enqueue(&mut tx, &raw_topic(crate::NAME), &ctx.events.envelope(&employee_id, PURPOSE, &event)).await?;
     ctx.commit(tx).await?;
     Ok(Conversation {
         conversation_id: id,
@@ -100,32 +85,14 @@ mod tests {
 
     #[test]
     fn greets_in_dutch_german_and_english() {
-        assert!(
-            Language::parse("nl")
-                .expect("nl")
-                .greeting()
-                .contains("Waarmee kan ik je helpen")
-        );
-        assert!(
-            Language::parse("de")
-                .expect("de")
-                .greeting()
-                .contains("Wobei kann ich")
-        );
-        assert!(
-            Language::parse("en")
-                .expect("en")
-                .greeting()
-                .contains("How can I help")
-        );
+        assert!(Language::parse("nl").expect("nl").greeting().contains("Waarmee kan ik je helpen"));
+        assert!(Language::parse("de").expect("de").greeting().contains("Wobei kann ich"));
+        assert!(Language::parse("en").expect("en").greeting().contains("How can I help"));
     }
 
     #[test]
     fn rejects_unsupported_language() {
-        let req = OpenConversationRequest {
-            employee_id: "e1".into(),
-            language: "fr".into(),
-        };
+        let req = OpenConversationRequest { employee_id: "e1".into(), language: "fr".into() };
         assert!(matches!(parse(&req), Err(ApiError::InvalidArgument(_))));
     }
 }

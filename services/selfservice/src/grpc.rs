@@ -30,8 +30,6 @@ impl SelfServiceService for Api {
         let caller = require(&request, &[Role::Employee])?;
         let (employee_id, language) = conversation::parse(request.get_ref())?;
         caller.acting_for(&employee_id, &[])?;
-        Ok(Response::new(
-            conversation::open(&self.ctx, employee_id, language).await?,
-        ))
+        Ok(Response::new(conversation::open(&self.ctx, employee_id, language).await?))
     }
 }

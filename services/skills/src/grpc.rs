@@ -28,36 +28,22 @@ impl Api {
 
 #[tonic::async_trait]
 impl SkillsService for Api {
-    async fn declare_skill(
-        &self,
-        request: Request<DeclareSkillRequest>,
-    ) -> Result<Response<SkillProfile>, Status> {
-        let caller = require(
-            &request,
-            &[Role::HrAdmin, Role::Manager, Role::Employee, Role::Service],
-        )?;
+    async fn declare_skill(&self, request: Request<DeclareSkillRequest>) -> Result<Response<SkillProfile>, Status> {
+        let caller = require(&request, &[Role::HrAdmin, Role::Manager, Role::Employee, Role::Service])?;
         let declaration = Declaration::parse(request.get_ref())?;
         caller.acting_for(&declaration.employee_id, &PRIVILEGED)?;
-        Ok(Response::new(
-            profile::declare(&self.ctx, declaration, &caller.subject).await?,
-        ))
+        Ok(Response::new(profile::declare(&self.ctx, declaration, &caller.subject).await?))
     }
 
     async fn get_skill_profile(
         &self,
         request: Request<GetSkillProfileRequest>,
     ) -> Result<Response<SkillProfile>, Status> {
-        let caller = require(
-            &request,
-            &[Role::HrAdmin, Role::Manager, Role::Employee, Role::Service],
-        )?;
+        let caller = require(&request, &[Role::HrAdmin, Role::Manager, Role::Employee, Role::Service])?;
         let id = identifier("employee_id", &request.get_ref().employee_id)
             .map_err(|v| ApiError::InvalidArgument(vec![v]))?;
         caller.acting_for(&id, &PRIVILEGED)?;
-        match profile::profile(&self.ctx, &id)
-            .await
-            .map_err(ApiError::from)?
-        {
+        match profile::profile(&self.ctx, &id).await.map_err(ApiError::from)? {
             Some(p) => Ok(Response::new(p)),
             None => Err(ApiError::NotFound(format!("employee {id} has no declared skills")).into()),
         }

@@ -18,11 +18,7 @@ static MIGRATIONS: Migrator = sqlx::migrate!("./migrations");
 
 /// How the runtime builds this service.
 pub fn definition() -> ServiceDef {
-    ServiceDef {
-        name: NAME,
-        migrations: &MIGRATIONS,
-        build: |ctx| Ok(Box::new(Skills { ctx })),
-    }
+    ServiceDef { name: NAME, migrations: &MIGRATIONS, build: |ctx| Ok(Box::new(Skills { ctx })) }
 }
 
 struct Skills {
@@ -31,10 +27,7 @@ struct Skills {
 
 impl Service for Skills {
     fn register(&self, routes: &mut RoutesBuilder, auth: &Authenticator) -> Vec<&'static str> {
-        routes.add_service(SkillsServiceServer::with_interceptor(
-            grpc::Api::new(self.ctx.clone()),
-            auth.interceptor(),
-        ));
+        routes.add_service(SkillsServiceServer::with_interceptor(grpc::Api::new(self.ctx.clone()), auth.interceptor()));
         vec![<SkillsServiceServer<grpc::Api> as NamedService>::NAME]
     }
 }

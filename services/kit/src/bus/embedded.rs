@@ -5,9 +5,7 @@ use std::{collections::HashMap, path::Path, str::FromStr, sync::Arc, time::Durat
 
 use sqlx::{
     Row,
-    sqlite::{
-        SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
-    },
+    sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous},
 };
 use tokio::sync::{Mutex, watch};
 
@@ -45,11 +43,7 @@ impl EmbeddedBus {
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Full)
             .busy_timeout(Duration::from_secs(30));
-        let pool = SqlitePoolOptions::new()
-            .max_connections(4)
-            .connect_with(options)
-            .await
-            .map_err(db_err)?;
+        let pool = SqlitePoolOptions::new().max_connections(4).connect_with(options).await.map_err(db_err)?;
         sqlx::raw_sql(
             "CREATE TABLE IF NOT EXISTS event_log (
                 topic TEXT NOT NULL,
@@ -75,11 +69,7 @@ impl EmbeddedBus {
         .await
         .map_err(db_err)?;
         let (appended, _) = watch::channel(0);
-        let bus = Self {
-            pool,
-            append: Arc::new(Mutex::new(())),
-            appended: Arc::new(appended),
-        };
+        let bus = Self { pool, append: Arc::new(Mutex::new(())), appended: Arc::new(appended) };
         bus.expire(retention).await?;
         let expiring = bus.clone();
         tokio::spawn(async move {
@@ -97,18 +87,14 @@ impl EmbeddedBus {
 
     /// Deletes records older than `retention`; offsets keep counting, as in Kafka.
     async fn expire(&self, retention: Duration) -> Result<(), BusError> {
-        let cutoff =
-            crate::time::now_ms() - i64::try_from(retention.as_millis()).unwrap_or(i64::MAX);
+        let cutoff = crate::time::now_ms() - i64::try_from(retention.as_millis()).unwrap_or(i64::MAX);
         let deleted = sqlx::query("DELETE FROM event_log WHERE appended_at < ?")
             .bind(cutoff)
             .execute(&self.pool)
             .await
             .map_err(db_err)?;
         if deleted.rows_affected() > 0 {
-            tracing::info!(
-                records = deleted.rows_affected(),
-                "expired event log records"
-            );
+            tracing::info!(records = deleted.rows_affected(), "expired event log records");
         }
         Ok(())
     }
@@ -118,13 +104,11 @@ impl EmbeddedBus {
 impl EventBus for EmbeddedBus {
     async fn ensure_topics(&self, topics: &[String]) -> Result<(), BusError> {
         for topic in topics {
-            sqlx::query(
-                "INSERT INTO event_topics (name, next_offset) VALUES (?, 0) ON CONFLICT DO NOTHING",
-            )
-            .bind(topic)
-            .execute(&self.pool)
-            .await
-            .map_err(db_err)?;
+            sqlx::query("INSERT INTO event_topics (name, next_offset) VALUES (?, 0) ON CONFLICT DO NOTHING")
+                .bind(topic)
+                .execute(&self.pool)
+                .await
+                .map_err(db_err)?;
         }
         Ok(())
     }
@@ -140,14 +124,12 @@ impl EventBus for EmbeddedBus {
         for record in &records {
             let offset = match next.get(record.topic.as_str()) {
                 Some(o) => *o,
-                None => sqlx::query_scalar::<_, i64>(
-                    "SELECT next_offset FROM event_topics WHERE name = ?",
-                )
-                .bind(&record.topic)
-                .fetch_optional(&mut *tx)
-                .await
-                .map_err(db_err)?
-                .ok_or_else(|| BusError(format!("topic {} does not exist", record.topic)))?,
+                None => sqlx::query_scalar::<_, i64>("SELECT next_offset FROM event_topics WHERE name = ?")
+                    .bind(&record.topic)
+                    .fetch_optional(&mut *tx)
+                    .await
+                    .map_err(db_err)?
+                    .ok_or_else(|| BusError(format!("topic {} does not exist", record.topic)))?,
             };
             let headers = serde_json::to_string(&record.headers).map_err(BusError::new)?;
             sqlx::query(
@@ -177,11 +159,7 @@ impl EventBus for EmbeddedBus {
         Ok(())
     }
 
-    async fn subscribe(
-        &self,
-        group: &str,
-        topics: &[String],
-    ) -> Result<Box<dyn Subscription>, BusError> {
+    async fn subscribe(&self, group: &str, topics: &[String]) -> Result<Box<dyn Subscription>, BusError> {
         let mut positions = HashMap::new();
         for topic in topics {
             let committed = sqlx::query_scalar::<_, i64>(
@@ -294,14 +272,13 @@ impl Subscription for EmbeddedSubscription {
     async fn lag(&mut self) -> Vec<(String, u64)> {
         let mut out = Vec::new();
         for (topic, position) in &self.positions {
-            let end =
-                sqlx::query_scalar::<_, i64>("SELECT next_offset FROM event_topics WHERE name = ?")
-                    .bind(topic)
-                    .fetch_optional(&self.pool)
-                    .await
-                    .ok()
-                    .flatten()
-                    .unwrap_or(0);
+            let end = sqlx::query_scalar::<_, i64>("SELECT next_offset FROM event_topics WHERE name = ?")
+                .bind(topic)
+                .fetch_optional(&self.pool)
+                .await
+                .ok()
+                .flatten()
+                .unwrap_or(0);
             out.push((topic.clone(), u64::try_from(end - position).unwrap_or(0)));
         }
         out
@@ -313,12 +290,7 @@ mod tests {
     use super::*;
 
     fn record(topic: &str, n: u8) -> Record {
-        Record {
-            topic: topic.into(),
-            key: "k".into(),
-            headers: vec![("id".into(), n.to_string())],
-            payload: vec![n],
-        }
+        Record { topic: topic.into(), key: "k".into(), headers: vec![("id".into(), n.to_string())], payload: vec![n] }
     }
 
     #[tokio::test]
@@ -327,24 +299,16 @@ mod tests {
         let path = dir.path().join("events.db");
         let topics = vec!["t".to_owned()];
         {
-            let bus = EmbeddedBus::open(&path, Duration::from_secs(3600))
-                .await
-                .expect("open");
+            let bus = EmbeddedBus::open(&path, Duration::from_secs(3600)).await.expect("open");
             bus.ensure_topics(&topics).await.expect("topics");
-            bus.publish(vec![record("t", 1), record("t", 2)])
-                .await
-                .expect("publish");
+            bus.publish(vec![record("t", 1), record("t", 2)]).await.expect("publish");
             let mut sub = bus.subscribe("g", &topics).await.expect("subscribe");
             let first = sub.next_batch(1).await.expect("batch");
             assert_eq!(first[0].record.payload, vec![1]);
             sub.commit(&first).await.expect("commit");
         }
-        let bus = EmbeddedBus::open(&path, Duration::from_secs(3600))
-            .await
-            .expect("reopen");
-        bus.publish(vec![record("t", 3)])
-            .await
-            .expect("publish after reopen");
+        let bus = EmbeddedBus::open(&path, Duration::from_secs(3600)).await.expect("reopen");
+        bus.publish(vec![record("t", 3)]).await.expect("publish after reopen");
         let mut sub = bus.subscribe("g", &topics).await.expect("subscribe");
         let rest = sub.next_batch(10).await.expect("batch");
         let payloads: Vec<u8> = rest.iter().map(|d| d.record.payload[0]).collect();
@@ -358,18 +322,12 @@ mod tests {
         let path = dir.path().join("events.db");
         let topics = vec!["t".to_owned()];
         {
-            let bus = EmbeddedBus::open(&path, Duration::from_secs(3600))
-                .await
-                .expect("open");
+            let bus = EmbeddedBus::open(&path, Duration::from_secs(3600)).await.expect("open");
             bus.ensure_topics(&topics).await.expect("topics");
-            bus.publish(vec![record("t", 1), record("t", 2)])
-                .await
-                .expect("publish");
+            bus.publish(vec![record("t", 1), record("t", 2)]).await.expect("publish");
         }
         tokio::time::sleep(Duration::from_millis(5)).await;
-        let bus = EmbeddedBus::open(&path, Duration::ZERO)
-            .await
-            .expect("reopen with no retention");
+        let bus = EmbeddedBus::open(&path, Duration::ZERO).await.expect("reopen with no retention");
         bus.publish(vec![record("t", 3)]).await.expect("publish");
         let mut sub = bus.subscribe("g", &topics).await.expect("subscribe");
         let batch = sub.next_batch(10).await.expect("batch");
@@ -380,9 +338,7 @@ mod tests {
     #[tokio::test]
     async fn publishing_to_an_unknown_topic_fails() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let bus = EmbeddedBus::open(&dir.path().join("e.db"), Duration::from_secs(3600))
-            .await
-            .expect("open");
+        let bus = EmbeddedBus::open(&dir.path().join("e.db"), Duration::from_secs(3600)).await.expect("open");
         assert!(bus.publish(vec![record("nope", 1)]).await.is_err());
     }
 }

@@ -32,9 +32,7 @@ pub struct KafkaBus {
 
 impl std::fmt::Debug for KafkaBus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("KafkaBus")
-            .field("brokers", &self.config.brokers)
-            .finish_non_exhaustive()
+        f.debug_struct("KafkaBus").field("brokers", &self.config.brokers).finish_non_exhaustive()
     }
 }
 
@@ -48,10 +46,7 @@ impl KafkaBus {
             .set("message.timeout.ms", "30000")
             .create()
             .map_err(BusError::new)?;
-        Ok(Self {
-            config: config.clone(),
-            producer,
-        })
+        Ok(Self { config: config.clone(), producer })
     }
 
     fn full(&self, name: &str) -> String {
@@ -62,27 +57,15 @@ impl KafkaBus {
 #[tonic::async_trait]
 impl EventBus for KafkaBus {
     async fn ensure_topics(&self, topics: &[String]) -> Result<(), BusError> {
-        let admin: AdminClient<DefaultClientContext> = ClientConfig::new()
-            .set("bootstrap.servers", &self.config.brokers)
-            .create()
-            .map_err(BusError::new)?;
+        let admin: AdminClient<DefaultClientContext> =
+            ClientConfig::new().set("bootstrap.servers", &self.config.brokers).create().map_err(BusError::new)?;
         let names: Vec<String> = topics.iter().map(|t| self.full(t)).collect();
         let new: Vec<NewTopic<'_>> = names
             .iter()
-            .map(|n| {
-                NewTopic::new(
-                    n,
-                    self.config.partitions,
-                    TopicReplication::Fixed(self.config.replication_factor),
-                )
-            })
+            .map(|n| NewTopic::new(n, self.config.partitions, TopicReplication::Fixed(self.config.replication_factor)))
             .collect();
         let options = AdminOptions::new().operation_timeout(Some(Duration::from_secs(30)));
-        for result in admin
-            .create_topics(&new, &options)
-            .await
-            .map_err(BusError::new)?
-        {
+        for result in admin.create_topics(&new, &options).await.map_err(BusError::new)? {
             match result {
                 Ok(_) | Err((_, RDKafkaErrorCode::TopicAlreadyExists)) => {}
                 Err((topic, code)) => {
@@ -100,15 +83,9 @@ impl EventBus for KafkaBus {
         for (record, topic) in records.iter().zip(&topics) {
             let mut headers = OwnedHeaders::new_with_capacity(record.headers.len());
             for (k, v) in &record.headers {
-                headers = headers.insert(Header {
-                    key: k,
-                    value: Some(v.as_bytes()),
-                });
+                headers = headers.insert(Header { key: k, value: Some(v.as_bytes()) });
             }
-            let future = FutureRecord::to(topic)
-                .key(&record.key)
-                .payload(&record.payload)
-                .headers(headers);
+            let future = FutureRecord::to(topic).key(&record.key).payload(&record.payload).headers(headers);
             pending.push(self.producer.send(future, Duration::from_secs(30)));
         }
         for result in futures_util::future::join_all(pending).await {
@@ -117,11 +94,7 @@ impl EventBus for KafkaBus {
         Ok(())
     }
 
-    async fn subscribe(
-        &self,
-        group: &str,
-        topics: &[String],
-    ) -> Result<Box<dyn Subscription>, BusError> {
+    async fn subscribe(&self, group: &str, topics: &[String]) -> Result<Box<dyn Subscription>, BusError> {
         let context = LagContext::default();
         let lag = Arc::clone(&context.lag);
         let assigned = Arc::clone(&context.assigned);
@@ -140,12 +113,7 @@ impl EventBus for KafkaBus {
         let full: Vec<String> = topics.iter().map(|t| self.full(t)).collect();
         let refs: Vec<&str> = full.iter().map(String::as_str).collect();
         consumer.subscribe(&refs).map_err(BusError::new)?;
-        Ok(Box::new(KafkaSubscription {
-            consumer,
-            prefix: self.config.topic_prefix.clone(),
-            lag,
-            assigned,
-        }))
+        Ok(Box::new(KafkaSubscription { consumer, prefix: self.config.topic_prefix.clone(), lag, assigned }))
     }
 }
 
@@ -191,12 +159,7 @@ impl KafkaSubscription {
             .headers()
             .map(|hs| {
                 hs.iter()
-                    .map(|h| {
-                        (
-                            h.key.to_owned(),
-                            String::from_utf8_lossy(h.value.unwrap_or_default()).into_owned(),
-                        )
-                    })
+                    .map(|h| (h.key.to_owned(), String::from_utf8_lossy(h.value.unwrap_or_default()).into_owned()))
                     .collect()
             })
             .unwrap_or_default();
@@ -235,8 +198,7 @@ impl Subscription for KafkaSubscription {
         for d in deliveries {
             let topic = format!("{}{}", self.prefix, d.record.topic);
             // Kafka commits the offset of the next record to read.
-            list.add_partition_offset(&topic, d.partition, Offset::Offset(d.offset + 1))
-                .map_err(BusError::new)?;
+            list.add_partition_offset(&topic, d.partition, Offset::Offset(d.offset + 1)).map_err(BusError::new)?;
         }
         self.consumer.store_offsets(&list).map_err(BusError::new)
     }
@@ -256,13 +218,6 @@ impl Subscription for KafkaSubscription {
         let Ok(lag) = self.lag.lock() else {
             return Vec::new();
         };
-        lag.iter()
-            .map(|(topic, lag)| {
-                (
-                    topic.strip_prefix(&self.prefix).unwrap_or(topic).to_owned(),
-                    *lag,
-                )
-            })
-            .collect()
+        lag.iter().map(|(topic, lag)| (topic.strip_prefix(&self.prefix).unwrap_or(topic).to_owned(), *lag)).collect()
     }
 }

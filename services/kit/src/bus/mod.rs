@@ -20,10 +20,7 @@ pub struct Record {
 
 impl Record {
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
+        self.headers.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
     }
 }
 
@@ -54,11 +51,7 @@ pub trait EventBus: Send + Sync + 'static {
     /// Publishes `records` in order; returns once every record is durably accepted.
     async fn publish(&self, records: Vec<Record>) -> Result<(), BusError>;
     /// Joins consumer group `group` on `topics`.
-    async fn subscribe(
-        &self,
-        group: &str,
-        topics: &[String],
-    ) -> Result<Box<dyn Subscription>, BusError>;
+    async fn subscribe(&self, group: &str, topics: &[String]) -> Result<Box<dyn Subscription>, BusError>;
 }
 
 /// A consumer group member's view of its topics.
