@@ -46,49 +46,70 @@ pub fn record_hash(previous_hash: &str, r: &AuditRecord) -> String {
     hex::encode(hasher.finalize())
 }
 
-/// Appends `entry` after the current head, inside the caller's transaction.
-pub async fn append(conn: &mut AnyConnection, entry: Entry) -> Result<AuditRecord, sqlx::Error> {
+/// Appends `entries` in order after the current head, inside the caller's transaction, with
+/// one read of the head and one insert per 500 records.
+pub async fn append(conn: &mut AnyConnection, entries: Vec<Entry>) -> Result<Vec<AuditRecord>, sqlx::Error> {
+    if entries.is_empty() {
+        return Ok(Vec::new());
+    }
     let head = sqlx::query("SELECT sequence, hash FROM audit_log ORDER BY sequence DESC LIMIT 1")
         .fetch_optional(&mut *conn)
         .await?;
-    let (sequence, previous_hash) = match head {
-        Some(row) => (row.try_get::<i64, _>(0)? + 1, row.try_get::<String, _>(1)?),
-        None => (1, GENESIS.to_owned()),
+    let (mut sequence, mut previous_hash) = match head {
+        Some(row) => (row.try_get::<i64, _>(0)?, row.try_get::<String, _>(1)?),
+        None => (0, GENESIS.to_owned()),
     };
     let now = time::now_ms();
-    let mut record = AuditRecord {
-        sequence: u64::try_from(sequence).unwrap_or(0),
-        time: Some(time::timestamp(now)),
-        actor: entry.actor,
-        action: entry.action,
-        subject_pseudonym: entry.subject_pseudonym,
-        purpose: entry.purpose,
-        legal_basis: entry.legal_basis,
-        event_id: entry.event_id,
-        detail: entry.detail,
-        hash: String::new(),
-        previous_hash,
-    };
-    record.hash = record_hash(&record.previous_hash, &record);
-    sqlx::query(
-        "INSERT INTO audit_log (sequence, recorded_at, actor, action, subject_pseudonym, purpose, legal_basis,
-                                event_id, detail, previous_hash, hash)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-    )
-    .bind(sequence)
-    .bind(now)
-    .bind(&record.actor)
-    .bind(&record.action)
-    .bind(&record.subject_pseudonym)
-    .bind(&record.purpose)
-    .bind(&record.legal_basis)
-    .bind(&record.event_id)
-    .bind(&record.detail)
-    .bind(&record.previous_hash)
-    .bind(&record.hash)
-    .execute(conn)
-    .await?;
-    Ok(record)
+    let mut records = Vec::with_capacity(entries.len());
+    for entry in entries {
+        sequence += 1;
+        let mut record = AuditRecord {
+            sequence: u64::try_from(sequence).unwrap_or(0),
+            time: Some(time::timestamp(now)),
+            actor: entry.actor,
+            action: entry.action,
+            subject_pseudonym: entry.subject_pseudonym,
+            purpose: entry.purpose,
+            legal_basis: entry.legal_basis,
+            event_id: entry.event_id,
+            detail: entry.detail,
+            hash: String::new(),
+            previous_hash,
+        };
+        record.hash = record_hash(&record.previous_hash, &record);
+        previous_hash = record.hash.clone();
+        records.push(record);
+    }
+    for chunk in records.chunks(500) {
+        let values: Vec<String> = (0..chunk.len())
+            .map(|i| {
+                let p = i * 10;
+                let params: Vec<String> = (1..=10).map(|k| format!("${}", p + k + 1)).collect();
+                format!("({}, $1)", params.join(", "))
+            })
+            .collect();
+        let sql = format!(
+            "INSERT INTO audit_log (sequence, actor, action, subject_pseudonym, purpose, legal_basis, event_id, detail,
+                                    previous_hash, hash, recorded_at) VALUES {}",
+            values.join(", ")
+        );
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(now);
+        for r in chunk {
+            query = query
+                .bind(i64::try_from(r.sequence).unwrap_or(i64::MAX))
+                .bind(&r.actor)
+                .bind(&r.action)
+                .bind(&r.subject_pseudonym)
+                .bind(&r.purpose)
+                .bind(&r.legal_basis)
+                .bind(&r.event_id)
+                .bind(&r.detail)
+                .bind(&r.previous_hash)
+                .bind(&r.hash);
+        }
+        query.execute(&mut *conn).await?;
+    }
+    Ok(records)
 }
 
 fn from_row(row: &AnyRow) -> Result<AuditRecord, sqlx::Error> {

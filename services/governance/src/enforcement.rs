@@ -77,10 +77,10 @@ impl Enforcer {
     }
 }
 
-#[tonic::async_trait]
-impl EventHandler for Enforcer {
-    async fn handle(&self, tx: &mut AnyConnection, topic: &str, event: &Envelope) -> Result<(), HandlerError> {
-        match self.govern(topic, event)? {
+impl Enforcer {
+    /// The audit entry for `event` and, if it may travel on, its governed copy and topic.
+    fn decide(&self, topic: &str, event: &Envelope) -> Result<(Entry, Option<(String, Envelope)>), HandlerError> {
+        Ok(match self.govern(topic, event)? {
             Ok(Governed { envelope, legal_basis }) => {
                 let entry = Entry {
                     actor: event.source.clone(),
@@ -91,8 +91,7 @@ impl EventHandler for Enforcer {
                     event_id: event.id.clone(),
                     detail: event.r#type.clone(),
                 };
-                audit::append(tx, entry).await?;
-                outbox::enqueue(tx, &governed_topic(&event.source), &envelope).await?;
+                (entry, Some((governed_topic(&event.source), envelope)))
             }
             Err(Suppressed(reason)) => {
                 tracing::warn!(event_id = %event.id, %topic, %reason, "event suppressed");
@@ -106,9 +105,28 @@ impl EventHandler for Enforcer {
                     detail: reason,
                     ..Entry::default()
                 };
-                audit::append(tx, entry).await?;
+                (entry, None)
             }
+        })
+    }
+}
+
+#[tonic::async_trait]
+impl EventHandler for Enforcer {
+    async fn handle(&self, tx: &mut AnyConnection, topic: &str, event: &Envelope) -> Result<(), HandlerError> {
+        self.handle_batch(tx, &[(topic, event)]).await
+    }
+
+    async fn handle_batch(&self, tx: &mut AnyConnection, events: &[(&str, &Envelope)]) -> Result<(), HandlerError> {
+        let mut entries = Vec::with_capacity(events.len());
+        let mut governed = Vec::with_capacity(events.len());
+        for (topic, event) in events {
+            let (entry, forward) = self.decide(topic, event)?;
+            entries.push(entry);
+            governed.extend(forward);
         }
+        audit::append(tx, entries).await?;
+        outbox::enqueue_many(tx, &governed).await?;
         Ok(())
     }
 }

@@ -45,12 +45,30 @@ impl From<sqlx::Error> for HandlerError {
     }
 }
 
+/// The envelope of a delivery; permanently bad if it is not one.
+fn decode(delivery: &Delivery) -> Result<Envelope, HandlerError> {
+    match Envelope::decode(delivery.record.payload.as_slice()) {
+        Ok(e) if !e.id.is_empty() && !e.r#type.is_empty() => Ok(e),
+        Ok(_) => Err(HandlerError::Permanent("envelope has no id or type".into())),
+        Err(e) => Err(HandlerError::Permanent(format!("payload is not an event envelope: {e}"))),
+    }
+}
+
 /// Applies events to a service's state.
 #[tonic::async_trait]
 pub trait EventHandler: Send + Sync + 'static {
     /// Applies `event`, received on logical `topic`, within `tx`; anything it writes (including
     /// outbox rows) commits with the inbox entry or not at all.
     async fn handle(&self, tx: &mut AnyConnection, topic: &str, event: &Envelope) -> Result<(), HandlerError>;
+
+    /// Applies several new events, each with its topic, within one transaction. Handlers that
+    /// can write a batch in fewer statements override this.
+    async fn handle_batch(&self, tx: &mut AnyConnection, events: &[(&str, &Envelope)]) -> Result<(), HandlerError> {
+        for (topic, event) in events {
+            self.handle(tx, topic, event).await?;
+        }
+        Ok(())
+    }
 }
 
 /// A consumer group member of one service.
@@ -153,27 +171,27 @@ impl Consumer {
     /// Applies a batch: all in one transaction, or one by one if any event fails.
     pub async fn process(&self, batch: &[Delivery]) -> anyhow::Result<()> {
         if batch.len() > 1 {
-            let mut tx = self.db.begin().await?;
-            let mut outcomes = Vec::with_capacity(batch.len());
-            let mut all_ok = true;
-            for delivery in batch {
-                match self.apply(&mut tx, delivery).await {
-                    Ok(o) => outcomes.push(o),
-                    Err(_) => {
-                        all_ok = false;
-                        break;
+            let decoded: Result<Vec<Envelope>, _> = batch.iter().map(decode).collect();
+            if let Ok(events) = decoded {
+                let mut tx = self.db.begin().await?;
+                match self.apply_batch(&mut tx, batch, &events).await {
+                    Ok(applied) => {
+                        tx.commit().await?;
+                        self.outbox_signal.notify_one();
+                        for _ in 0..applied {
+                            self.count(&Outcome::Applied);
+                        }
+                        for _ in applied..batch.len() {
+                            self.count(&Outcome::Duplicate);
+                        }
+                        return Ok(());
+                    }
+                    Err(e) => {
+                        tracing::debug!(consumer = %self.name, error = %e, "batch failed; applying one by one");
+                        tx.rollback().await?;
                     }
                 }
             }
-            if all_ok {
-                tx.commit().await?;
-                self.outbox_signal.notify_one();
-                for o in outcomes {
-                    self.count(&o);
-                }
-                return Ok(());
-            }
-            tx.rollback().await?;
         }
         for delivery in batch {
             let outcome = self.process_one(delivery).await?;
@@ -181,6 +199,56 @@ impl Consumer {
         }
         self.outbox_signal.notify_one();
         Ok(())
+    }
+
+    /// De-duplicates a decoded batch with one inbox statement and hands the new events to the
+    /// handler at once; returns how many were new.
+    async fn apply_batch(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        batch: &[Delivery],
+        events: &[Envelope],
+    ) -> Result<usize, HandlerError> {
+        let span = tracing::info_span!(
+            "event.process_batch",
+            otel.kind = "consumer",
+            messaging.system = "kafka",
+            messaging.consumer.group.name = %self.name,
+            messaging.batch.message_count = events.len(),
+        );
+        async {
+            let mut new_ids = self.mark_handled_many(tx, events).await?;
+            // Keep the first copy of each new id: a batch may carry the same event twice.
+            let fresh: Vec<(&str, &Envelope)> = batch
+                .iter()
+                .zip(events)
+                .filter(|(_, e)| new_ids.remove(e.id.as_str()))
+                .map(|(d, e)| (d.record.topic.as_str(), e))
+                .collect();
+            self.handler.handle_batch(tx, &fresh).await?;
+            Ok(fresh.len())
+        }
+        .instrument(span)
+        .await
+    }
+
+    /// Records the batch's ids in the inbox in one statement; returns the ids that were new.
+    async fn mark_handled_many(
+        &self,
+        conn: &mut AnyConnection,
+        events: &[Envelope],
+    ) -> Result<std::collections::HashSet<String>, sqlx::Error> {
+        let values: Vec<String> = (0..events.len()).map(|i| format!("($1, ${}, $2)", i + 3)).collect();
+        let sql = format!(
+            "INSERT INTO hrmesh_inbox (consumer, event_id, handled_at) VALUES {} ON CONFLICT DO NOTHING RETURNING event_id",
+            values.join(", ")
+        );
+        let mut query =
+            sqlx::query_scalar::<_, String>(sqlx::AssertSqlSafe(sql)).bind(&self.name).bind(crate::time::now_ms());
+        for event in events {
+            query = query.bind(&event.id);
+        }
+        Ok(query.fetch_all(conn).await?.into_iter().collect())
     }
 
     fn count(&self, outcome: &Outcome) {
@@ -228,13 +296,7 @@ impl Consumer {
 
     /// Decodes, de-duplicates and hands one event to the handler inside `tx`.
     async fn apply(&self, tx: &mut Transaction<'static, Any>, delivery: &Delivery) -> Result<Outcome, HandlerError> {
-        let envelope = match Envelope::decode(delivery.record.payload.as_slice()) {
-            Ok(e) if !e.id.is_empty() && !e.r#type.is_empty() => e,
-            Ok(_) => return Err(HandlerError::Permanent("envelope has no id or type".into())),
-            Err(e) => {
-                return Err(HandlerError::Permanent(format!("payload is not an event envelope: {e}")));
-            }
-        };
+        let envelope = decode(delivery)?;
         let span = tracing::info_span!(
             "event.process",
             otel.name = %format!("{} process", delivery.record.topic),

@@ -22,6 +22,32 @@ pub async fn enqueue(conn: &mut AnyConnection, topic: &str, envelope: &Envelope)
     enqueue_record(conn, &envelope.id, &crate::events::record(topic, envelope)).await
 }
 
+/// Adds several events to the outbox in one statement, each with its topic.
+pub async fn enqueue_many(conn: &mut AnyConnection, events: &[(String, Envelope)]) -> Result<(), sqlx::Error> {
+    // Stay well below SQLite's 32766 bound parameters per statement.
+    for chunk in events.chunks(1_000) {
+        let values: Vec<String> = (0..chunk.len())
+            .map(|i| {
+                let p = i * 5;
+                format!("(${}, ${}, ${}, ${}, ${}, $1)", p + 2, p + 3, p + 4, p + 5, p + 6)
+            })
+            .collect();
+        let sql = format!(
+            "INSERT INTO hrmesh_outbox (id, topic, msg_key, headers, payload, created_at) VALUES {} ON CONFLICT (id) DO NOTHING",
+            values.join(", ")
+        );
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(crate::time::now_ms());
+        for (topic, envelope) in chunk {
+            let record = crate::events::record(topic, envelope);
+            let headers = serde_json::to_string(&record.headers).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+            query =
+                query.bind(envelope.id.clone()).bind(record.topic).bind(record.key).bind(headers).bind(record.payload);
+        }
+        query.execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
 /// Adds a raw record (e.g. a dead letter) to the outbox under `id`; a second row with the same
 /// id is ignored.
 pub async fn enqueue_record(conn: &mut AnyConnection, id: &str, record: &Record) -> Result<(), sqlx::Error> {
