@@ -141,6 +141,7 @@ async fn bench_pipeline(mode: Mode, n: usize) {
         tx.commit().await.unwrap();
     }
     let written = started.elapsed();
+    let stages = stage_times(&recruiting, &governance, n, started).await;
     wait_audited(&governance, &created, n).await;
     let elapsed = started.elapsed();
     println!(
@@ -148,6 +149,11 @@ async fn bench_pipeline(mode: Mode, n: usize) {
         n as f64 / elapsed.as_secs_f64(),
         written.as_secs_f64(),
         elapsed.as_secs_f64()
+    );
+    println!(
+        "  where the time goes (s after start, when each stage finished):\n    \
+         recruiting relay drained outbox {:.2}   governance audited all {:.2}   governance relay drained outbox {:.2}",
+        stages[0], stages[1], stages[2]
     );
 
     // Latency: the real path at a steady 200 applications/s — SubmitApplication RPC → outbox
@@ -188,6 +194,31 @@ async fn bench_pipeline(mode: Mode, n: usize) {
     recruiting.close().await;
     governance.close().await;
     running.stop().await.unwrap();
+}
+
+/// When (seconds after `started`) the recruiting outbox was drained, governance had audited `n`
+/// events, and governance's outbox was drained.
+async fn stage_times(recruiting: &Database, governance: &Database, n: usize, started: Instant) -> [f64; 3] {
+    let mut done = [None; 3];
+    let deadline = Instant::now() + Duration::from_secs(600);
+    while done.iter().any(Option::is_none) && Instant::now() < deadline {
+        let counts = [
+            ("SELECT COUNT(*) FROM hrmesh_outbox", recruiting, 0),
+            ("SELECT COUNT(*) FROM audit_log", governance, n as i64),
+            ("SELECT COUNT(*) FROM hrmesh_outbox", governance, 0),
+        ];
+        for (i, (sql, db, target)) in counts.into_iter().enumerate() {
+            if done[i].is_some() || (i == 2 && done[1].is_none()) {
+                continue;
+            }
+            let count: i64 = sqlx::query_scalar(sql).fetch_one(db.pool()).await.unwrap();
+            if count == target {
+                done[i] = Some(started.elapsed().as_secs_f64());
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    done.map(|d| d.unwrap_or(f64::NAN))
 }
 
 /// Creation times (ms) of the events created since `since`, read back from the governed stream.

@@ -32,35 +32,63 @@ fn misspelt_key_is_rejected() {
     assert!(message.contains("prot"), "{message}");
 }
 
-#[test]
-fn out_of_range_value_from_the_environment_stops_the_binary() {
+/// Runs the real `hrmesh` binary, which must exit (with an error) within 20 s.
+fn run_hrmesh(args: &[&str], env: &[(&str, &str)]) -> std::process::Output {
     // The test binary lives in target/<profile>/deps; the hrmesh binary one level up.
     let exe = std::env::current_exe().expect("test binary");
     let hrmesh = exe.parent().and_then(|deps| deps.parent()).expect("target dir").join("hrmesh");
     assert!(hrmesh.exists(), "build the hrmesh binary first (cargo build -p hrmesh): {}", hrmesh.display());
-    let dir = tempfile::tempdir().expect("temp dir");
     let mut child = Command::new(&hrmesh)
-        .args(["up", "--port", "0", "--data-dir"])
-        .arg(dir.path())
-        .env("HRMESH_EVENTS__MAX_ATTEMPTS", "0")
+        .args(args)
+        .envs(env.iter().copied())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .expect("run hrmesh");
-    // A binary that ignored the bad value would keep serving: give it a bounded time.
+    // A binary that ignored the problem would keep serving: give it a bounded time.
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
     while child.try_wait().expect("wait").is_none() {
         if std::time::Instant::now() > deadline {
             let _ = child.kill();
-            panic!("hrmesh started despite HRMESH_EVENTS__MAX_ATTEMPTS=0");
+            panic!("hrmesh {args:?} kept running");
         }
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
     let output = child.wait_with_output().expect("output");
-    assert!(!output.status.success());
+    assert!(!output.status.success(), "hrmesh {args:?} should fail");
+    output
+}
+
+#[test]
+fn out_of_range_value_from_the_environment_stops_the_binary() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data_dir = dir.path().to_str().expect("utf-8 path");
+    let output = run_hrmesh(&["up", "--port", "0", "--data-dir", data_dir], &[("HRMESH_EVENTS__MAX_ATTEMPTS", "0")]);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("events.max_attempts = 0 is not allowed: 1..=100000"), "{stderr}");
     assert!(stderr.contains("HRMESH_EVENTS__MAX_ATTEMPTS"), "{stderr}");
+}
+
+#[test]
+fn unreachable_database_names_the_setting_to_fix() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("platform.toml");
+    std::fs::write(
+        &path,
+        "[database]\nurl = \"postgres://postgres@127.0.0.1:1/nowhere\"\n\
+         [[auth.keys]]\nkid = \"k\"\nalgorithm = \"HS256\"\nkey = \"0123456789abcdef0123456789abcdef\"\n",
+    )
+    .expect("write config");
+    let output = run_hrmesh(&["--config", path.to_str().expect("utf-8 path"), "serve", "analytics"], &[]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("cannot reach PostgreSQL at database.url (HRMESH_DATABASE__URL)"), "{stderr}");
+}
+
+#[test]
+fn unknown_service_lists_the_valid_names() {
+    let output = run_hrmesh(&["serve", "payroll"], &[]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("unknown service \"payroll\": choose one of governance, recruiting"), "{stderr}");
 }
 
 #[test]

@@ -172,10 +172,17 @@ impl TestApp {
         self.start().await;
     }
 
-    /// Graceful stop of everything.
+    /// Graceful stop of everything; drops the test's PostgreSQL database.
     pub async fn stop(mut self) {
         for running in self.running.drain(..) {
             running.stop().await.expect("graceful stop");
+        }
+        if self.mode == RunMode::Platform
+            && let Some(database) = self.config.database.url.rsplit('/').next()
+        {
+            let mut admin = sqlx::PgConnection::connect(&postgres_url("postgres")).await.expect("connect");
+            let drop = format!("DROP DATABASE IF EXISTS {database} WITH (FORCE)");
+            admin.execute(sqlx::AssertSqlSafe(drop)).await.expect("drop test database");
         }
     }
 

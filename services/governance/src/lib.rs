@@ -38,6 +38,12 @@ fn build(ctx: ServiceContext) -> anyhow::Result<Box<dyn Service>> {
         (Mode::Embedded, true) => ctx.config.local_secret("pseudonym-key")?,
         _ => ctx.config.governance.pseudonym_key.clone(),
     };
+    if key.expose().len() < 32 {
+        anyhow::bail!(
+            "invalid configuration: governance.pseudonym_key must be a secret of at least 32 bytes \
+             (set it in the config file or as HRMESH_GOVERNANCE__PSEUDONYM_KEY)"
+        );
+    }
     let pseudonymiser = pseudonym::Pseudonymiser::new(key, ctx.config.governance.pseudonym_key_version);
     Ok(Box::new(Governance { ctx, pseudonymiser: Arc::new(pseudonymiser) }))
 }

@@ -302,13 +302,6 @@ impl Config {
             if self.auth.keys.is_empty() {
                 return bad("auth.keys", &"[]", "at least one token verification key in platform mode");
             }
-            if self.governance.pseudonym_key.expose().len() < 32 {
-                return bad(
-                    "governance.pseudonym_key",
-                    &"<redacted>",
-                    "a secret of at least 32 bytes in platform mode",
-                );
-            }
         }
         for key in &self.auth.keys {
             if key.kid.is_empty() {

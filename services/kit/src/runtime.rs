@@ -91,7 +91,9 @@ pub async fn start(config: Config, defs: &[ServiceDef]) -> anyhow::Result<Runnin
     }
     let auth = Authenticator::new(&auth_config)?;
     let bus = connect_bus(&config).await?;
-    let cache = Cache::connect(&config).await?;
+    let cache = Cache::connect(&config)
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot reach Redis at redis.url (HRMESH_REDIS__URL): {e}"))?;
 
     let workers_stop = CancellationToken::new();
     let mut workers = JoinSet::new();
@@ -103,7 +105,7 @@ pub async fn start(config: Config, defs: &[ServiceDef]) -> anyhow::Result<Runnin
     let mut consumer_ready = Vec::new();
 
     for def in defs {
-        let db = Database::connect(&config, def.name).await?;
+        let db = Database::connect(&config, def.name).await.map_err(|e| database_error(&config, e))?;
         db.migrate(def.migrations).await.map_err(|e| anyhow::anyhow!("migrating {}: {e}", def.name))?;
         databases.push(db.clone());
         let ctx = ServiceContext::new(def.name, Arc::clone(&config), db.clone(), Arc::clone(&bus), cache.clone());
@@ -144,6 +146,13 @@ pub async fn start(config: Config, defs: &[ServiceDef]) -> anyhow::Result<Runnin
     let server = tokio::spawn(server.serve(shutdown.clone(), config.drain_grace()));
     tracing::info!(%addr, mode = ?config.mode, services = ?defs, "hrmesh is serving");
     Ok(Running { addr, shutdown, server, workers_stop, workers, databases, consumer_ready })
+}
+
+fn database_error(config: &Config, e: anyhow::Error) -> anyhow::Error {
+    match config.mode {
+        Mode::Embedded => e.context(format!("cannot open the database in {}", config.data_dir.display())),
+        Mode::Platform => e.context("cannot reach PostgreSQL at database.url (HRMESH_DATABASE__URL)"),
+    }
 }
 
 /// A new readiness slot for one consumer, also kept in `flags`.

@@ -107,6 +107,8 @@ impl EventBus for KafkaBus {
             .set("enable.auto.offset.store", "false")
             .set("auto.offset.reset", "earliest")
             .set("session.timeout.ms", "10000")
+            // Bounds how long an idle fetch waits; brokers answer earlier when data arrives.
+            .set("fetch.wait.max.ms", "100")
             .set("statistics.interval.ms", "5000")
             .create_with_context(context)
             .map_err(BusError::new)?;
