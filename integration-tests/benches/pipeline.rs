@@ -204,7 +204,7 @@ async fn stage_times(recruiting: &Database, governance: &Database, n: usize, sta
     while done.iter().any(Option::is_none) && Instant::now() < deadline {
         let counts = [
             ("SELECT COUNT(*) FROM hrmesh_outbox", recruiting, 0),
-            ("SELECT COUNT(*) FROM audit_log", governance, n as i64),
+            ("SELECT COALESCE(MAX(sequence), 0) FROM audit_log", governance, n as i64),
             ("SELECT COUNT(*) FROM hrmesh_outbox", governance, 0),
         ];
         for (i, (sql, db, target)) in counts.into_iter().enumerate() {
@@ -216,7 +216,7 @@ async fn stage_times(recruiting: &Database, governance: &Database, n: usize, sta
                 done[i] = Some(started.elapsed().as_secs_f64());
             }
         }
-        tokio::time::sleep(Duration::from_millis(10)).await;
+        tokio::time::sleep(Duration::from_millis(100)).await;
     }
     done.map(|d| d.unwrap_or(f64::NAN))
 }

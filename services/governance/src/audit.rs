@@ -80,7 +80,7 @@ pub async fn append(conn: &mut AnyConnection, entries: Vec<Entry>) -> Result<Vec
         previous_hash = record.hash.clone();
         records.push(record);
     }
-    for chunk in records.chunks(500) {
+    for chunk in records.chunks(hrmesh_kit::db::rows_per_statement(conn, 10)) {
         let values: Vec<String> = (0..chunk.len())
             .map(|i| {
                 let p = i * 10;

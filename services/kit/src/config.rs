@@ -203,7 +203,7 @@ impl Default for Config {
                 retry_backoff_ms: 100,
                 relay_batch: 500,
                 relay_poll_ms: 200,
-                consumer_batch: 200,
+                consumer_batch: 500,
                 inbox_retention_hours: 24 * 14,
                 log_retention_hours: 24 * 7,
             },

@@ -232,23 +232,27 @@ impl Consumer {
         .await
     }
 
-    /// Records the batch's ids in the inbox in one statement; returns the ids that were new.
+    /// Records the batch's ids in the inbox with multi-row statements; returns the ids that were new.
     async fn mark_handled_many(
         &self,
         conn: &mut AnyConnection,
         events: &[Envelope],
     ) -> Result<std::collections::HashSet<String>, sqlx::Error> {
-        let values: Vec<String> = (0..events.len()).map(|i| format!("($1, ${}, $2)", i + 3)).collect();
-        let sql = format!(
-            "INSERT INTO hrmesh_inbox (consumer, event_id, handled_at) VALUES {} ON CONFLICT DO NOTHING RETURNING event_id",
-            values.join(", ")
-        );
-        let mut query =
-            sqlx::query_scalar::<_, String>(sqlx::AssertSqlSafe(sql)).bind(&self.name).bind(crate::time::now_ms());
-        for event in events {
-            query = query.bind(&event.id);
+        let mut new_ids = std::collections::HashSet::new();
+        for chunk in events.chunks(crate::db::rows_per_statement(conn, 1)) {
+            let values: Vec<String> = (0..chunk.len()).map(|i| format!("($1, ${}, $2)", i + 3)).collect();
+            let sql = format!(
+                "INSERT INTO hrmesh_inbox (consumer, event_id, handled_at) VALUES {} ON CONFLICT DO NOTHING RETURNING event_id",
+                values.join(", ")
+            );
+            let mut query =
+                sqlx::query_scalar::<_, String>(sqlx::AssertSqlSafe(sql)).bind(&self.name).bind(crate::time::now_ms());
+            for event in chunk {
+                query = query.bind(&event.id);
+            }
+            new_ids.extend(query.fetch_all(&mut *conn).await?);
         }
-        Ok(query.fetch_all(conn).await?.into_iter().collect())
+        Ok(new_ids)
     }
 
     fn count(&self, outcome: &Outcome) {

@@ -19,6 +19,14 @@ pub enum Backend {
     Postgres,
 }
 
+/// How many rows of `params_per_row` bound parameters one multi-row statement should carry.
+/// SQLite looks up `$N` parameters by a linear scan, so large statements cost quadratic time
+/// there; PostgreSQL prefers few round trips.
+pub fn rows_per_statement(conn: &sqlx::AnyConnection, params_per_row: usize) -> usize {
+    let budget = if conn.backend_name() == "SQLite" { 240 } else { 30_000 };
+    (budget / params_per_row.max(1)).max(1)
+}
+
 /// Whether `err` is a violated unique or primary key.
 pub fn is_unique_violation(err: &sqlx::Error) -> bool {
     err.as_database_error().is_some_and(|d| d.is_unique_violation())

@@ -24,8 +24,8 @@ pub async fn enqueue(conn: &mut AnyConnection, topic: &str, envelope: &Envelope)
 
 /// Adds several events to the outbox in one statement, each with its topic.
 pub async fn enqueue_many(conn: &mut AnyConnection, events: &[(String, Envelope)]) -> Result<(), sqlx::Error> {
-    // Stay well below SQLite's 32766 bound parameters per statement.
-    for chunk in events.chunks(1_000) {
+    let rows = crate::db::rows_per_statement(conn, 5);
+    for chunk in events.chunks(rows) {
         let values: Vec<String> = (0..chunk.len())
             .map(|i| {
                 let p = i * 5;
@@ -172,13 +172,17 @@ impl Relay {
         let count = records.len();
         self.bus.publish(records).await?;
         tracing::debug!(service = self.service, count, "outbox published");
-        let placeholders: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
-        let sql = format!("DELETE FROM hrmesh_outbox WHERE id IN ({})", placeholders.join(", "));
-        let mut delete = sqlx::query(sqlx::AssertSqlSafe(sql));
-        for id in &ids {
-            delete = delete.bind(id);
+        let mut conn = self.db.pool().acquire().await?;
+        for chunk in ids.chunks(crate::db::rows_per_statement(&conn, 1)) {
+            let placeholders: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+            let sql = format!("DELETE FROM hrmesh_outbox WHERE id IN ({})", placeholders.join(", "));
+            let mut delete = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for id in chunk {
+                delete = delete.bind(id);
+            }
+            delete.execute(&mut *conn).await?;
         }
-        delete.execute(self.db.pool()).await?;
+        drop(conn);
         metrics().outbox_published.add(count as u64, &service);
         let backlog: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM hrmesh_outbox").fetch_one(self.db.pool()).await?;
         metrics().outbox_backlog.record(u64::try_from(backlog).unwrap_or(0), &service);

@@ -121,6 +121,8 @@ impl EventBus for EmbeddedBus {
         let mut tx = self.pool.begin().await.map_err(db_err)?;
         let mut next: HashMap<&str, i64> = HashMap::new();
         let now = crate::time::now_ms();
+        // Offsets first, then one multi-row insert per chunk (6 parameters a row).
+        let mut rows = Vec::with_capacity(records.len());
         for record in &records {
             let offset = match next.get(record.topic.as_str()) {
                 Some(o) => *o,
@@ -131,20 +133,25 @@ impl EventBus for EmbeddedBus {
                     .map_err(db_err)?
                     .ok_or_else(|| BusError(format!("topic {} does not exist", record.topic)))?,
             };
-            let headers = serde_json::to_string(&record.headers).map_err(BusError::new)?;
-            sqlx::query(
-                "INSERT INTO event_log (topic, offset, msg_key, headers, payload, appended_at) VALUES (?, ?, ?, ?, ?, ?)",
-            )
-            .bind(&record.topic)
-            .bind(offset)
-            .bind(&record.key)
-            .bind(headers)
-            .bind(&record.payload)
-            .bind(now)
-            .execute(&mut *tx)
-            .await
-            .map_err(db_err)?;
             next.insert(&record.topic, offset + 1);
+            rows.push((record, offset, serde_json::to_string(&record.headers).map_err(BusError::new)?));
+        }
+        for chunk in rows.chunks(1_000) {
+            let values = vec!["(?, ?, ?, ?, ?, ?)"; chunk.len()].join(", ");
+            let sql = format!(
+                "INSERT INTO event_log (topic, offset, msg_key, headers, payload, appended_at) VALUES {values}"
+            );
+            let mut insert = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for (record, offset, headers) in chunk {
+                insert = insert
+                    .bind(&record.topic)
+                    .bind(*offset)
+                    .bind(&record.key)
+                    .bind(headers)
+                    .bind(&record.payload)
+                    .bind(now);
+            }
+            insert.execute(&mut *tx).await.map_err(db_err)?;
         }
         for (topic, offset) in &next {
             sqlx::query("UPDATE event_topics SET next_offset = ? WHERE name = ?")
