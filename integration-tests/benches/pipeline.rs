@@ -247,6 +247,10 @@ async fn event_times(config: &Config, total: usize, since: i64) -> HashMap<Strin
 async fn main() {
     let args: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with("--")).collect();
     let n: usize = args.get(1).and_then(|a| a.parse().ok()).unwrap_or(20_000);
+    // Spans as in production; logs only when asked for (HRMESH_BENCH_LOG=hrmesh_kit=debug).
+    let log_filter = std::env::var("HRMESH_BENCH_LOG").unwrap_or_else(|_| "off".into());
+    let telemetry = hrmesh_kit::config::TelemetryConfig { log_filter, ..Config::default().telemetry };
+    let _telemetry = hrmesh_kit::telemetry::init("bench", &telemetry).unwrap();
     match args.first().map(String::as_str) {
         Some("platform") => bench_pipeline(Mode::Platform, n).await,
         Some("embedded") | None => bench_pipeline(Mode::Embedded, n).await,

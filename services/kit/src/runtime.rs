@@ -139,6 +139,7 @@ pub async fn start(config: Config, defs: &[ServiceDef]) -> anyhow::Result<Runnin
     for consumer in consumers {
         workers.spawn(consumer.run(workers_stop.clone()));
     }
+    workers.spawn(maintain(Arc::clone(&bus), workers_stop.clone()));
 
     let server = GrpcServer::bind(SocketAddr::new(config.grpc.host, config.grpc.port), routes.routes(), names).await?;
     let addr = server.local_addr()?;
@@ -152,6 +153,22 @@ fn database_error(config: &Config, e: anyhow::Error) -> anyhow::Error {
     match config.mode {
         Mode::Embedded => e.context(format!("cannot open the database in {}", config.data_dir.display())),
         Mode::Platform => e.context("cannot reach PostgreSQL at database.url (HRMESH_DATABASE__URL)"),
+    }
+}
+
+/// Runs the bus's housekeeping every hour until `stop`.
+async fn maintain(bus: Arc<dyn EventBus>, stop: CancellationToken) {
+    let mut hourly = tokio::time::interval(std::time::Duration::from_secs(3600));
+    hourly.tick().await; // the bus did it when it opened
+    loop {
+        tokio::select! {
+            () = stop.cancelled() => return,
+            _ = hourly.tick() => {
+                if let Err(e) = bus.maintain().await {
+                    tracing::warn!(error = %e, "bus housekeeping failed");
+                }
+            }
+        }
     }
 }
 

@@ -19,6 +19,8 @@ pub struct EmbeddedBus {
     append: Arc<Mutex<()>>,
     /// Bumped after every append; subscriptions wait on it instead of polling.
     appended: Arc<watch::Sender<u64>>,
+    /// How long records are kept.
+    retention: Duration,
 }
 
 impl std::fmt::Debug for EmbeddedBus {
@@ -69,25 +71,14 @@ impl EmbeddedBus {
         .await
         .map_err(db_err)?;
         let (appended, _) = watch::channel(0);
-        let bus = Self { pool, append: Arc::new(Mutex::new(())), appended: Arc::new(appended) };
-        bus.expire(retention).await?;
-        let expiring = bus.clone();
-        tokio::spawn(async move {
-            let mut hourly = tokio::time::interval(Duration::from_secs(3600));
-            hourly.tick().await;
-            loop {
-                hourly.tick().await;
-                if let Err(e) = expiring.expire(retention).await {
-                    tracing::warn!(error = %e, "event log retention failed");
-                }
-            }
-        });
+        let bus = Self { pool, append: Arc::new(Mutex::new(())), appended: Arc::new(appended), retention };
+        bus.expire().await?;
         Ok(bus)
     }
 
-    /// Deletes records older than `retention`; offsets keep counting, as in Kafka.
-    async fn expire(&self, retention: Duration) -> Result<(), BusError> {
-        let cutoff = crate::time::now_ms() - i64::try_from(retention.as_millis()).unwrap_or(i64::MAX);
+    /// Deletes records older than the retention; offsets keep counting, as in Kafka.
+    async fn expire(&self) -> Result<(), BusError> {
+        let cutoff = crate::time::now_ms() - i64::try_from(self.retention.as_millis()).unwrap_or(i64::MAX);
         let deleted = sqlx::query("DELETE FROM event_log WHERE appended_at < ?")
             .bind(cutoff)
             .execute(&self.pool)
@@ -102,6 +93,10 @@ impl EmbeddedBus {
 
 #[tonic::async_trait]
 impl EventBus for EmbeddedBus {
+    async fn maintain(&self) -> Result<(), BusError> {
+        self.expire().await
+    }
+
     async fn ensure_topics(&self, topics: &[String]) -> Result<(), BusError> {
         for topic in topics {
             sqlx::query("INSERT INTO event_topics (name, next_offset) VALUES (?, 0) ON CONFLICT DO NOTHING")
@@ -118,7 +113,7 @@ impl EventBus for EmbeddedBus {
             return Ok(());
         }
         let _guard = self.append.lock().await;
-        let mut tx = self.pool.begin().await.map_err(db_err)?;
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await.map_err(db_err)?;
         let mut next: HashMap<&str, i64> = HashMap::new();
         let now = crate::time::now_ms();
         // Offsets first, then one multi-row insert per chunk (6 parameters a row).
@@ -254,7 +249,7 @@ impl Subscription for EmbeddedSubscription {
             let e = next.entry(d.record.topic.as_str()).or_insert(0);
             *e = (*e).max(d.offset + 1);
         }
-        let mut tx = self.pool.begin().await.map_err(db_err)?;
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await.map_err(db_err)?;
         for (topic, offset) in next {
             sqlx::query(
                 "INSERT INTO consumer_offsets (consumer_group, topic, next_offset) VALUES (?, ?, ?)

@@ -50,6 +50,10 @@ pub trait EventBus: Send + Sync + 'static {
     async fn ensure_topics(&self, topics: &[String]) -> Result<(), BusError>;
     /// Publishes `records` in order; returns once every record is durably accepted.
     async fn publish(&self, records: Vec<Record>) -> Result<(), BusError>;
+    /// Periodic housekeeping (retention of a local log); the runtime calls it hourly.
+    async fn maintain(&self) -> Result<(), BusError> {
+        Ok(())
+    }
     /// Joins consumer group `group` on `topics`.
     async fn subscribe(&self, group: &str, topics: &[String]) -> Result<Box<dyn Subscription>, BusError>;
 }
