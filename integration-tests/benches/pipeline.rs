@@ -123,6 +123,10 @@ async fn bench_pipeline(mode: Mode, n: usize) {
 
     let defs = [hrmesh_governance::definition(), hrmesh::service("recruiting").unwrap()];
     let running = runtime::start(config.clone(), &defs).await.unwrap();
+    // Measure the pipeline, not the consumer group join (seconds with Kafka).
+    while !running.consumers_ready() {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
     let source = EventSource { service: "recruiting", tenant: "acme".into() };
     let recruiting = Database::connect(&config, "recruiting").await.unwrap();
     let governance = Database::connect(&config, "governance").await.unwrap();
