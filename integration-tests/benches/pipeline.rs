@@ -198,6 +198,11 @@ async fn bench_pipeline(mode: Mode, n: usize) {
     recruiting.close().await;
     governance.close().await;
     running.stop().await.unwrap();
+    if mode == Mode::Platform {
+        let (base, database) = config.database.url.rsplit_once('/').unwrap();
+        let mut admin = sqlx::PgConnection::connect(&format!("{base}/postgres")).await.unwrap();
+        admin.execute(sqlx::AssertSqlSafe(format!("DROP DATABASE {database} WITH (FORCE)"))).await.unwrap();
+    }
 }
 
 /// When (seconds after `started`) the recruiting outbox was drained, governance had audited `n`
