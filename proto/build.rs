@@ -14,6 +14,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "hrmesh/performance/v1/performance.proto",
         "hrmesh/selfservice/v1/selfservice.proto",
         "hrmesh/governance/v1/governance.proto",
+        "hrmesh/privacy/v1/privacy.proto",
     ];
     println!("cargo:rerun-if-changed=hrmesh");
     let descriptors = protox::compile(files, ["."])?;

@@ -32,10 +32,8 @@ fn event(source: &EventSource, i: usize) -> Envelope {
         application_id: format!("app-{i}"),
         job_id: format!("job-{}", i % 50),
         source: "website".into(),
-        full_name: "Anna de Vries".into(),
-        email: "anna@example.nl".into(),
     };
-    source.envelope(&format!("cand-{i}"), "recruiting.screening", &payload)
+    source.envelope(&format!("cand-{i}"), "recruiting.applications", &payload)
 }
 
 async fn config(mode: Mode, dir: &std::path::Path) -> Config {

@@ -24,3 +24,4 @@ package!(skills, "hrmesh.skills.v1");
 package!(performance, "hrmesh.performance.v1");
 package!(selfservice, "hrmesh.selfservice.v1");
 package!(governance, "hrmesh.governance.v1");
+package!(privacy, "hrmesh.privacy.v1");

@@ -76,6 +76,7 @@ fn unreachable_database_names_the_setting_to_fix() {
     std::fs::write(
         &path,
         "[database]\nurl = \"postgres://postgres@127.0.0.1:1/nowhere\"\n\
+         [privacy]\nmaster_key = \"0123456789abcdef0123456789abcdef\"\n\
          [[auth.keys]]\nkid = \"k\"\nalgorithm = \"HS256\"\nkey = \"0123456789abcdef0123456789abcdef\"\n",
     )
     .expect("write config");

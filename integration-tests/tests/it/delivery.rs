@@ -26,10 +26,8 @@ fn applied(candidate: &str, job: &str) -> Envelope {
         application_id: uuid::Uuid::now_v7().to_string(),
         job_id: job.into(),
         source: "website".into(),
-        full_name: "Jan Jansen".into(),
-        email: "jan@example.nl".into(),
     };
-    source.envelope(candidate, "recruiting.screening", &payload)
+    source.envelope(candidate, "recruiting.applications", &payload)
 }
 
 async fn count(db: &Database, sql: &'static str, bind: &str) -> i64 {

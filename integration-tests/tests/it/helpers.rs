@@ -110,6 +110,8 @@ impl TestApp {
         config.auth.keys =
             vec![AuthKey { kid: "test".into(), algorithm: KeyAlgorithm::HS256, key: Secret::new(TEST_SECRET) }];
         config.governance.pseudonym_key = Secret::new("integration-test-pseudonym-key-32-bytes!");
+        config.governance.signing_key = Secret::new("integration-test-audit-signing-key-32-bytes");
+        config.privacy.master_key = Secret::new("integration-test-person-key-master-32-bytes");
         config.events.retry_backoff_ms = 10;
         config.events.max_attempts = 3;
         config.events.relay_poll_ms = 50;
@@ -139,8 +141,23 @@ impl TestApp {
             RunMode::Embedded => vec![hrmesh::all_services()],
             RunMode::Platform => hrmesh::all_services().into_iter().map(|d| vec![d]).collect(),
         };
+        // Platform mode: one process per service, each on its own port, every peer known upfront
+        // (as Kubernetes services would be), so services can call each other.
+        if self.mode == RunMode::Platform && self.config.peers.is_empty() {
+            for def in hrmesh::all_services() {
+                let port = std::net::TcpListener::bind("127.0.0.1:0")
+                    .and_then(|l| l.local_addr())
+                    .map(|a| a.port())
+                    .expect("free port");
+                self.config.peers.insert(def.name.to_owned(), format!("http://127.0.0.1:{port}"));
+            }
+        }
         for defs in groups {
-            let running = runtime::start(self.config.clone(), &defs).await.expect("start hrmesh");
+            let mut config = self.config.clone();
+            if let Some(port) = self.config.peers.get(defs[0].name).and_then(|url| url.rsplit(':').next()) {
+                config.grpc.port = port.parse().expect("peer port");
+            }
+            let running = runtime::start(config, &defs).await.expect("start hrmesh");
             // Kafka group joins take seconds; tests start once every consumer has partitions.
             let deadline = tokio::time::Instant::now() + PATIENCE;
             while !running.consumers_ready() {

@@ -92,7 +92,7 @@ async fn every_service_emits_governed_events(mode: RunMode) {
     let expected: BTreeSet<String> = [
         "onboarding.learning_path",
         "engagement.pulse",
-        "skills.inference",
+        "skills.profile",
         "performance.feedback_drafting",
         "selfservice.assistant",
     ]

@@ -1,15 +1,28 @@
-//! The recruiting funnel projection: applications per job from `hr.governed.recruiting.v1`.
+//! The recruiting funnel projection: applications per job from `hr.governed.recruiting.v1`,
+//! kept per candidate pseudonym so every count can pass the small-group guard.
 
-use hrmesh_kit::consumer::{EventHandler, HandlerError};
+use std::collections::{BTreeMap, BTreeSet};
+
+use hrmesh_kit::{
+    consumer::{EventHandler, HandlerError},
+    crypto::Vault,
+    groups,
+    privacy::{Person, PersonData},
+    time,
+};
 use hrmesh_proto::{
     analytics::v1::{GetApplicationCountsResponse, JobCount},
     events::v1::Envelope,
+    privacy::v1::ErasedItem,
     recruiting::v1::CandidateApplied,
 };
 use prost::{Message, Name};
-use sqlx::{AnyConnection, AnyPool, Row};
+use sqlx::{AnyConnection, Row};
 
-/// Keeps application counts up to date.
+/// Audience of funnel figures for the differencing check: every caller sees the same history.
+const AUDIENCE: &str = "analytics.funnel";
+
+/// Keeps the applications seen up to date.
 pub struct FunnelProjection;
 
 #[tonic::async_trait]
@@ -20,39 +33,109 @@ impl EventHandler for FunnelProjection {
         }
         let applied = CandidateApplied::decode(event.data.as_slice())
             .map_err(|e| HandlerError::Permanent(format!("invalid CandidateApplied payload: {e}")))?;
-        if applied.job_id.is_empty() {
-            return Err(HandlerError::Permanent("CandidateApplied without job_id".into()));
+        if applied.job_id.is_empty() || applied.application_id.is_empty() {
+            return Err(HandlerError::Permanent("CandidateApplied without job_id or application_id".into()));
         }
         sqlx::query(
-            "INSERT INTO application_counts (job_id, applications) VALUES ($1, 1)
-             ON CONFLICT (job_id) DO UPDATE SET applications = application_counts.applications + 1",
+            "INSERT INTO applications_seen (application_id, job_id, subject_pseudonym, source, seen_at)
+             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (application_id) DO NOTHING",
         )
+        .bind(&applied.application_id)
         .bind(&applied.job_id)
+        .bind(&event.subject)
+        .bind(&applied.source)
+        .bind(time::now_ms())
         .execute(tx)
         .await?;
         Ok(())
     }
 }
 
-/// Counts overall and per job (one job when `job_id` is given).
-pub async fn counts(pool: &AnyPool, job_id: Option<&str>) -> Result<GetApplicationCountsResponse, sqlx::Error> {
+/// Counts overall and per job (one job when `job_id` is given), each released through the
+/// small-group guard.
+pub async fn counts(
+    conn: &mut AnyConnection,
+    job_id: Option<&str>,
+) -> Result<GetApplicationCountsResponse, sqlx::Error> {
     let rows = match job_id {
         Some(job) => {
-            sqlx::query("SELECT job_id, applications FROM application_counts WHERE job_id = $1")
+            sqlx::query("SELECT job_id, subject_pseudonym FROM applications_seen WHERE job_id = $1")
                 .bind(job)
-                .fetch_all(pool)
+                .fetch_all(&mut *conn)
                 .await?
         }
-        None => {
-            sqlx::query("SELECT job_id, applications FROM application_counts ORDER BY job_id").fetch_all(pool).await?
-        }
+        None => sqlx::query("SELECT job_id, subject_pseudonym FROM applications_seen").fetch_all(&mut *conn).await?,
     };
-    let mut jobs = Vec::with_capacity(rows.len());
+    // Applications per job, and the candidates behind them.
+    let mut per_job: BTreeMap<String, (u64, BTreeSet<String>)> = BTreeMap::new();
+    let mut everyone = BTreeSet::new();
+    let mut total = 0;
     for row in rows {
-        jobs.push(JobCount {
-            job_id: row.try_get(0)?,
-            applications: u64::try_from(row.try_get::<i64, _>(1)?).unwrap_or(0),
+        let (job, member): (String, String) = (row.try_get(0)?, row.try_get(1)?);
+        let entry = per_job.entry(job).or_default();
+        entry.0 += 1;
+        entry.1.insert(member.clone());
+        everyone.insert(member);
+        total += 1;
+    }
+    let mut response = GetApplicationCountsResponse::default();
+    for (job_id, (applications, members)) in per_job {
+        let release = groups::release(conn, AUDIENCE, &members).await?;
+        response.jobs.push(JobCount {
+            job_id,
+            applications: if release.is_allowed() { applications } else { 0 },
+            withheld: release.reason().unwrap_or_default(),
         });
     }
-    Ok(GetApplicationCountsResponse { total: jobs.iter().map(|j| j.applications).sum(), jobs })
+    let release = groups::release(conn, AUDIENCE, &everyone).await?;
+    response.total = if release.is_allowed() { total } else { 0 };
+    response.total_withheld = release.reason().unwrap_or_default();
+    Ok(response)
+}
+
+/// Analytics holds only pseudonyms; an erasure names the person's pseudonyms.
+pub struct PseudonymousData;
+
+#[tonic::async_trait]
+impl PersonData for PseudonymousData {
+    async fn export(
+        &self,
+        conn: &mut AnyConnection,
+        _vault: &Vault,
+        person: &Person<'_>,
+    ) -> anyhow::Result<serde_json::Map<String, serde_json::Value>> {
+        let mut records = Vec::new();
+        for pseudonym in person.pseudonyms {
+            let rows = sqlx::query(
+                "SELECT application_id, job_id, source FROM applications_seen WHERE subject_pseudonym = $1",
+            )
+            .bind(pseudonym)
+            .fetch_all(&mut *conn)
+            .await?;
+            for row in rows {
+                records.push(serde_json::json!({
+                    "application_id": row.try_get::<String, _>(0)?,
+                    "job_id": row.try_get::<String, _>(1)?,
+                    "source": row.try_get::<String, _>(2)?,
+                }));
+            }
+        }
+        Ok(serde_json::Map::from_iter([("applications_seen".to_owned(), serde_json::Value::Array(records))]))
+    }
+
+    async fn erase(&self, tx: &mut AnyConnection, person: &Person<'_>) -> anyhow::Result<Vec<ErasedItem>> {
+        let mut count = 0;
+        for pseudonym in person.pseudonyms {
+            let done = sqlx::query("DELETE FROM applications_seen WHERE subject_pseudonym = $1")
+                .bind(pseudonym)
+                .execute(&mut *tx)
+                .await?;
+            count += done.rows_affected();
+        }
+        Ok(vec![ErasedItem {
+            kind: "applications_seen".into(),
+            count: u32::try_from(count).unwrap_or(u32::MAX),
+            action: "deleted".into(),
+        }])
+    }
 }

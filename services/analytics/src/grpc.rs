@@ -36,7 +36,10 @@ impl AnalyticsService for Api {
         } else {
             Some(identifier("job_id", job).map_err(|v| ApiError::InvalidArgument(vec![v]))?)
         };
-        let counts = funnel::counts(self.ctx.db.pool(), job.as_deref()).await.map_err(ApiError::from)?;
+        // Releases are recorded by the guard: one transaction per answer.
+        let mut tx = self.ctx.db.begin().await.map_err(ApiError::from)?;
+        let counts = funnel::counts(&mut tx, job.as_deref()).await.map_err(ApiError::from)?;
+        tx.commit().await.map_err(ApiError::from)?;
         Ok(Response::new(counts))
     }
 }

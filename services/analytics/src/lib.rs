@@ -45,4 +45,8 @@ impl Service for Analytics {
             handler: Arc::new(funnel::FunnelProjection),
         }]
     }
+
+    fn person_data(&self) -> Option<Arc<dyn hrmesh_kit::privacy::PersonData>> {
+        Some(Arc::new(funnel::PseudonymousData))
+    }
 }

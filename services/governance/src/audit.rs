@@ -52,6 +52,11 @@ pub async fn append(conn: &mut AnyConnection, entries: Vec<Entry>) -> Result<Vec
     if entries.is_empty() {
         return Ok(Vec::new());
     }
+    // One appender at a time: PostgreSQL transactions would otherwise read the same head.
+    // (SQLite write transactions are serialised by BEGIN IMMEDIATE already.)
+    if conn.backend_name() == "PostgreSQL" {
+        sqlx::query("SELECT pg_advisory_xact_lock(7242687290)").execute(&mut *conn).await?;
+    }
     let head = sqlx::query("SELECT sequence, hash FROM audit_log ORDER BY sequence DESC LIMIT 1")
         .fetch_optional(&mut *conn)
         .await?;
@@ -126,6 +131,13 @@ fn from_row(row: &AnyRow) -> Result<AuditRecord, sqlx::Error> {
         previous_hash: row.try_get(9)?,
         hash: row.try_get(10)?,
     })
+}
+
+/// The chain hashes of the first `size` records (all if `None`), in order.
+pub async fn hashes(conn: &mut AnyConnection, size: Option<u64>) -> Result<Vec<String>, sqlx::Error> {
+    let limit = size.map_or(i64::MAX, |s| i64::try_from(s).unwrap_or(i64::MAX));
+    let rows = sqlx::query("SELECT hash FROM audit_log ORDER BY sequence LIMIT $1").bind(limit).fetch_all(conn).await?;
+    rows.iter().map(|r| r.try_get::<String, _>(0)).collect()
 }
 
 /// Up to `limit` records after `after_sequence`, in chain order.

@@ -1,27 +1,46 @@
 //! Governance: every raw stream passes through here. Events are checked against the purposes
-//! registry, pseudonymised, reduced to the fields their purpose allows, audited and republished
-//! on the governed topics that analytics and other internal systems read.
+//! registry and the person's consent, pseudonymised, reduced to the fields their purpose allows,
+//! audited and republished on the governed topics that analytics and other internal systems
+//! read. Governance also holds consent, runs erasure and access requests, keeps the
+//! tamper-evident audit trail, the AI decision log under human control, and watches fairness.
 
 mod audit;
+mod core;
+mod decisions;
 mod enforcement;
+mod fairness;
 mod grpc;
+pub mod merkle;
 mod pseudonym;
 mod purposes;
+pub mod treehead;
 
-use std::sync::Arc;
+use std::{sync::Arc, time::Duration};
 
 use hrmesh_kit::{
+    ApiError,
     auth::Authenticator,
-    config::Mode,
-    events::raw_topic,
+    config::Config,
+    crypto::Vault,
+    db::Database,
+    events::{GOVERNANCE_TOPIC, raw_topic},
+    outbox,
+    privacy::{Person, PersonData},
     runtime::DOMAIN_SERVICES,
-    service::{ConsumerDef, Service, ServiceContext, ServiceDef},
+    service::{ConsumerDef, Service, ServiceContext, ServiceDef, Worker},
 };
-use hrmesh_proto::governance::v1::governance_service_server::GovernanceServiceServer;
-use sqlx::migrate::Migrator;
+use hrmesh_proto::{
+    governance::v1::{AuditRecord, TreeHeadSigned, governance_service_server::GovernanceServiceServer},
+    privacy::v1::ErasedItem,
+};
+use sqlx::{AnyConnection, migrate::Migrator};
+use tokio_util::sync::CancellationToken;
 use tonic::{server::NamedService, service::RoutesBuilder};
 
 pub use audit::{ChainError, verify_chain};
+pub use treehead::TrailError;
+
+use crate::core::Core;
 
 /// Service name: database schema/file and consumer group.
 pub const NAME: &str = "governance";
@@ -33,29 +52,29 @@ pub fn definition() -> ServiceDef {
     ServiceDef { name: NAME, migrations: &MIGRATIONS, build }
 }
 
+/// The key that signs audit tree heads, from the configuration (or the data directory in
+/// embedded mode).
+pub fn signing_key(config: &Config) -> anyhow::Result<ed25519_dalek::SigningKey> {
+    let secret = config.secret(&config.governance.signing_key, "governance.signing_key", "audit-signing-key")?;
+    Ok(treehead::signing_key(&secret))
+}
+
 fn build(ctx: ServiceContext) -> anyhow::Result<Box<dyn Service>> {
-    let key = match (&ctx.config.mode, ctx.config.governance.pseudonym_key.expose().is_empty()) {
-        (Mode::Embedded, true) => ctx.config.local_secret("pseudonym-key")?,
-        _ => ctx.config.governance.pseudonym_key.clone(),
-    };
-    if key.expose().len() < 32 {
-        anyhow::bail!(
-            "invalid configuration: governance.pseudonym_key must be a secret of at least 32 bytes \
-             (set it in the config file or as HRMESH_GOVERNANCE__PSEUDONYM_KEY)"
-        );
-    }
-    let pseudonymiser = pseudonym::Pseudonymiser::new(key, ctx.config.governance.pseudonym_key_version);
-    Ok(Box::new(Governance { ctx, pseudonymiser: Arc::new(pseudonymiser) }))
+    let config = &ctx.config;
+    let key = config.secret(&config.governance.pseudonym_key, "governance.pseudonym_key", "pseudonym-key")?;
+    let pseudonymiser = pseudonym::Pseudonymiser::new(key, config.governance.pseudonym_key_version);
+    let signer = signing_key(config)?;
+    let core = Arc::new(Core { ctx, pseudonymiser: Arc::new(pseudonymiser), signer });
+    Ok(Box::new(Governance { core }))
 }
 
 struct Governance {
-    ctx: ServiceContext,
-    pseudonymiser: Arc<pseudonym::Pseudonymiser>,
+    core: Arc<Core>,
 }
 
 impl Service for Governance {
     fn register(&self, routes: &mut RoutesBuilder, auth: &Authenticator) -> Vec<&'static str> {
-        let api = grpc::Api::new(self.ctx.clone());
+        let api = grpc::Api::new(Arc::clone(&self.core));
         routes.add_service(GovernanceServiceServer::with_interceptor(api, auth.interceptor()));
         vec![<GovernanceServiceServer<grpc::Api> as NamedService>::NAME]
     }
@@ -64,24 +83,127 @@ impl Service for Governance {
         vec![ConsumerDef {
             name: NAME.to_owned(),
             topics: DOMAIN_SERVICES.iter().map(|s| raw_topic(s)).collect(),
-            handler: Arc::new(enforcement::Enforcer::new(Arc::clone(&self.pseudonymiser))),
+            handler: Arc::new(enforcement::Enforcer::new(Arc::clone(&self.core))),
         }]
+    }
+
+    fn person_data(&self) -> Option<Arc<dyn PersonData>> {
+        Some(Arc::new(OwnData(Arc::clone(&self.core))))
+    }
+
+    fn workers(&self) -> Vec<Worker> {
+        let core = Arc::clone(&self.core);
+        vec![Box::new(move |stop: CancellationToken| Box::pin(sign_periodically(core, stop)))]
+    }
+}
+
+impl Core {
+    /// Signs the current tree if it grew, and publishes the head on `hr.governance.v1`.
+    pub async fn sign_tree_head(&self) -> Result<(), ApiError> {
+        let mut tx = self.ctx.db.begin().await?;
+        if let Some(head) = treehead::sign_if_grown(&mut tx, &self.signer).await? {
+            let event = TreeHeadSigned { head: Some(head) };
+            let envelope = self.ctx.events.envelope("", "governance.audit", &event);
+            outbox::enqueue(&mut tx, GOVERNANCE_TOPIC, &envelope).await?;
+        }
+        self.ctx.commit(tx).await?;
+        Ok(())
+    }
+}
+
+async fn sign_periodically(core: Arc<Core>, stop: CancellationToken) {
+    let mut every = tokio::time::interval(Duration::from_secs(core.ctx.config.governance.tree_head_interval_secs));
+    loop {
+        tokio::select! {
+            () = stop.cancelled() => break,
+            _ = every.tick() => {}
+        }
+        if let Err(e) = core.sign_tree_head().await {
+            tracing::warn!(error = %e, "could not sign the audit tree head");
+        }
+    }
+    // Commit to everything audited up to shutdown.
+    if let Err(e) = core.sign_tree_head().await {
+        tracing::warn!(error = %e, "could not sign the final audit tree head");
+    }
+}
+
+/// What governance itself holds about a person.
+struct OwnData(Arc<Core>);
+
+#[tonic::async_trait]
+impl PersonData for OwnData {
+    async fn export(
+        &self,
+        conn: &mut AnyConnection,
+        _vault: &Vault,
+        person: &Person<'_>,
+    ) -> anyhow::Result<serde_json::Map<String, serde_json::Value>> {
+        let core = &self.0;
+        let consents = core.list_consents(person.subject).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+        let decisions = core.list_decisions(conn, person.subject).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+        let tasks = core.tasks_of(conn, person.subject).await?;
+        let attributes = core.attributes(conn, Some(person.subject)).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+        let consent = |c: &hrmesh_proto::governance::v1::Consent| {
+            serde_json::json!({"purpose": c.purpose, "granted": c.granted, "notice_version": c.notice_version,
+                               "changed_at": c.changed_at.as_ref().map(|t| t.seconds), "changed_by": c.changed_by})
+        };
+        let mut out = serde_json::Map::new();
+        out.insert("consents".into(), consents.consents.iter().map(consent).collect());
+        out.insert("consent_history".into(), consents.history.iter().map(consent).collect());
+        out.insert(
+            "ai_decisions".into(),
+            decisions
+                .iter()
+                .map(|d| {
+                    serde_json::json!({"decision_id": d.decision_id, "purpose": d.purpose, "model_id": d.model_id,
+                        "model_version": d.model_version, "output": d.output, "explanation": d.explanation,
+                        "legal_effect": d.legal_effect, "reviewer": d.reviewer, "rationale": d.rationale,
+                        "stage": d.stage, "outcome": d.outcome})
+                })
+                .collect(),
+        );
+        out.insert(
+            "review_tasks".into(),
+            tasks
+                .iter()
+                .map(|t| {
+                    serde_json::json!({"task_id": t.task_id, "decision_id": t.decision_id, "statement": t.statement,
+                        "resolved": t.resolved, "outcome": t.outcome, "rationale": t.rationale})
+                })
+                .collect(),
+        );
+        out.insert(
+            "group_attributes".into(),
+            attributes.get(person.subject).map_or_else(|| serde_json::json!([]), |a| serde_json::json!([a])),
+        );
+        Ok(out)
+    }
+
+    async fn erase(&self, _tx: &mut AnyConnection, _person: &Person<'_>) -> anyhow::Result<Vec<ErasedItem>> {
+        // Governance erases its own records when it takes the request (Core::request_erasure).
+        Ok(Vec::new())
     }
 }
 
 /// The whole audit trail in chain order (for `hrmesh audit verify`).
-pub async fn read_all(db: &hrmesh_kit::db::Database) -> anyhow::Result<Vec<hrmesh_proto::governance::v1::AuditRecord>> {
+pub async fn read_all(db: &Database) -> anyhow::Result<Vec<AuditRecord>> {
     let mut all = Vec::new();
     loop {
-        let page = audit::list(
-            db.pool(),
-            all.last().map_or(0, |r: &hrmesh_proto::governance::v1::AuditRecord| r.sequence),
-            1000,
-        )
-        .await?;
+        let page = audit::list(db.pool(), all.last().map_or(0, |r: &AuditRecord| r.sequence), 1000).await?;
         if page.is_empty() {
             return Ok(all);
         }
         all.extend(page);
     }
+}
+
+/// Verifies the trail in `db`: the hash chain and every signed tree head, against the signing
+/// key in `config`. Returns the number of records and heads checked.
+pub async fn verify(db: &Database, config: &Config) -> anyhow::Result<Result<(usize, usize), TrailError>> {
+    let key = signing_key(config)?.verifying_key();
+    let records = read_all(db).await?;
+    let mut conn = db.pool().acquire().await?;
+    let heads = treehead::all(&mut conn).await?;
+    Ok(treehead::verify_trail(&records, &heads, &key).map(|()| (records.len(), heads.len())))
 }

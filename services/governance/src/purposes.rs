@@ -1,46 +1,228 @@
-//! The purposes registry: which processing purpose may carry which event, on what legal basis,
-//! and which payload fields survive onto the governed stream (data minimisation).
+//! The purposes registry: every processing purpose (each AI function of each service, plus the
+//! plain record-keeping ones) with its legal basis, data categories, retention, consent
+//! requirement, EU AI Act risk class, and which event types it may carry with which payload
+//! fields survive onto the governed stream (data minimisation). It also yields the records of
+//! processing activities (GDPR art. 30).
+
+use hrmesh_proto::governance::v1 as pb;
 
 /// A registered processing purpose.
 #[derive(Debug)]
 pub struct Purpose {
     pub id: &'static str,
+    pub service: &'static str,
+    pub description: &'static str,
     pub legal_basis: &'static str,
+    pub data_categories: &'static [&'static str],
+    pub consent_required: bool,
+    pub retention_days: u32,
+    /// `high`, `limited`, `minimal` or `none` (no AI involved).
+    pub ai_act_risk: &'static str,
     /// Event types this purpose may carry, each with the payload fields governed streams keep.
     pub events: &'static [(&'static str, &'static [&'static str])],
+    pub recipients: &'static [&'static str],
 }
+
+const CONTRACT: &str = "GDPR art. 6(1)(b): steps prior to or performance of the (employment) contract";
+const CONSENT: &str = "GDPR art. 6(1)(a) and art. 7: explicit opt-in consent";
+const INTEREST: &str = "GDPR art. 6(1)(f): legitimate interest (balancing test documented in the DPIA)";
+const OBLIGATION: &str = "GDPR art. 6(1)(c): legal obligation (non-discrimination law, EU AI Act art. 10)";
+
+const HR: &[&str] = &["HR department", "hrmesh analytics (pseudonymised)"];
 
 /// Every purpose hrmesh knows.
 pub static PURPOSES: &[Purpose] = &[
     Purpose {
-        id: "recruiting.screening",
-        legal_basis: "GDPR art. 6(1)(b): steps prior to entering into a contract",
+        id: "recruiting.applications",
+        service: "recruiting",
+        description: "Receiving and administering applications for a vacancy",
+        legal_basis: CONTRACT,
+        data_categories: &["identification", "contact details", "application"],
+        consent_required: false,
+        retention_days: 28,
+        ai_act_risk: "none",
         events: &[("hrmesh.recruiting.v1.CandidateApplied", &["application_id", "job_id", "source"])],
+        recipients: &["recruiters", "hiring managers", "hrmesh analytics (pseudonymised)"],
+    },
+    Purpose {
+        id: "recruiting.screening",
+        service: "recruiting",
+        description: "AI-assisted screening of CVs against a vacancy's requirements; a recruiter decides",
+        legal_basis: CONSENT,
+        data_categories: &["CV", "work history", "education", "skills", "languages"],
+        consent_required: true,
+        retention_days: 28,
+        ai_act_risk: "high",
+        events: &[],
+        recipients: &["recruiters", "hiring managers"],
+    },
+    Purpose {
+        id: "recruiting.matching",
+        service: "recruiting",
+        description: "Matching candidates in the talent pool to new vacancies",
+        legal_basis: CONSENT,
+        data_categories: &["CV", "skills", "languages", "preferences"],
+        consent_required: true,
+        retention_days: 365,
+        ai_act_risk: "high",
+        events: &[],
+        recipients: &["recruiters"],
+    },
+    Purpose {
+        id: "recruiting.outreach",
+        service: "recruiting",
+        description: "Drafting personalised messages to candidates; a recruiter approves every message",
+        legal_basis: CONSENT,
+        data_categories: &["contact details", "skills", "language preference"],
+        consent_required: true,
+        retention_days: 365,
+        ai_act_risk: "limited",
+        events: &[],
+        recipients: &["recruiters"],
     },
     Purpose {
         id: "onboarding.learning_path",
-        legal_basis: "GDPR art. 6(1)(b): performance of the employment contract",
+        service: "onboarding",
+        description: "Planning a new employee's onboarding and learning path",
+        legal_basis: CONTRACT,
+        data_categories: &["role", "start date", "skills"],
+        consent_required: false,
+        retention_days: 730,
+        ai_act_risk: "minimal",
         events: &[("hrmesh.onboarding.v1.OnboardingStarted", &["role", "start_date"])],
+        recipients: HR,
+    },
+    Purpose {
+        id: "onboarding.buddy_matching",
+        service: "onboarding",
+        description: "Suggesting an onboarding buddy by optimal assignment over skills and teams",
+        legal_basis: CONSENT,
+        data_categories: &["role", "team", "skills", "interests"],
+        consent_required: true,
+        retention_days: 365,
+        ai_act_risk: "minimal",
+        events: &[],
+        recipients: &["HR department", "team lead"],
+    },
+    Purpose {
+        id: "onboarding.risk_flags",
+        service: "onboarding",
+        description: "Early warnings that onboarding stalls, for the HR contact to follow up",
+        legal_basis: CONSENT,
+        data_categories: &["onboarding progress", "check-in answers"],
+        consent_required: true,
+        retention_days: 365,
+        ai_act_risk: "high",
+        events: &[],
+        recipients: &["HR department"],
+    },
+    Purpose {
+        id: "analytics.attrition_risk",
+        service: "analytics",
+        description: "Estimating attrition risk of individual employees with explained features",
+        legal_basis: CONSENT,
+        data_categories: &["tenure", "role", "engagement scores", "absence"],
+        consent_required: true,
+        retention_days: 365,
+        ai_act_risk: "high",
+        events: &[],
+        recipients: &["HR department"],
+    },
+    Purpose {
+        id: "analytics.workforce_planning",
+        service: "analytics",
+        description: "Aggregate headcount, funnel and skill-demand figures (groups of at least 5)",
+        legal_basis: INTEREST,
+        data_categories: &["role", "department", "pseudonymised events"],
+        consent_required: false,
+        retention_days: 1095,
+        ai_act_risk: "minimal",
+        events: &[],
+        recipients: &["HR department", "management (aggregates only)"],
     },
     Purpose {
         id: "engagement.pulse",
-        legal_basis: "GDPR art. 6(1)(f): legitimate interest in working conditions",
+        service: "engagement",
+        description: "Short pulse surveys on working conditions, reported in groups of at least 5",
+        legal_basis: INTEREST,
+        data_categories: &["survey answers"],
+        consent_required: false,
+        retention_days: 730,
+        ai_act_risk: "none",
         events: &[("hrmesh.engagement.v1.PulseAnswered", &["survey_id", "score"])],
+        recipients: &["HR department", "works council (aggregates only)"],
+    },
+    Purpose {
+        id: "engagement.sentiment",
+        service: "engagement",
+        description: "Lexicon-based sentiment of free-text survey comments, with the words that drove it",
+        legal_basis: CONSENT,
+        data_categories: &["survey comments"],
+        consent_required: true,
+        retention_days: 365,
+        ai_act_risk: "limited",
+        events: &[],
+        recipients: &["HR department (aggregates only)"],
+    },
+    Purpose {
+        id: "skills.profile",
+        service: "skills",
+        description: "Keeping declared and verified skills of employees",
+        legal_basis: CONTRACT,
+        data_categories: &["skills", "proficiency levels"],
+        consent_required: false,
+        retention_days: 1825,
+        ai_act_risk: "none",
+        events: &[("hrmesh.skills.v1.SkillProfileChanged", &["skill_id", "level"])],
+        recipients: HR,
     },
     Purpose {
         id: "skills.inference",
-        legal_basis: "GDPR art. 6(1)(a): consent",
-        events: &[("hrmesh.skills.v1.SkillProfileChanged", &["skill_id", "level"])],
+        service: "skills",
+        description: "Inferring skills from CVs, project descriptions and feedback, with the evidence",
+        legal_basis: CONSENT,
+        data_categories: &["free text", "inferred skills"],
+        consent_required: true,
+        retention_days: 1825,
+        ai_act_risk: "limited",
+        events: &[],
+        recipients: HR,
     },
     Purpose {
         id: "performance.feedback_drafting",
-        legal_basis: "GDPR art. 6(1)(f): legitimate interest in performance management",
+        service: "performance",
+        description: "Helping managers draft feedback from recorded observations; the manager writes the final text",
+        legal_basis: INTEREST,
+        data_categories: &["feedback", "goals"],
+        consent_required: false,
+        retention_days: 1095,
+        ai_act_risk: "high",
         events: &[("hrmesh.performance.v1.FeedbackRecorded", &["feedback_id"])],
+        recipients: &["manager", "employee", "HR department"],
+    },
+    Purpose {
+        id: "performance.bias_check",
+        service: "performance",
+        description: "Flagging biased wording in feedback and skewed ratings across groups",
+        legal_basis: OBLIGATION,
+        data_categories: &["feedback text", "ratings"],
+        consent_required: false,
+        retention_days: 1095,
+        ai_act_risk: "limited",
+        events: &[],
+        recipients: &["HR department"],
     },
     Purpose {
         id: "selfservice.assistant",
-        legal_basis: "GDPR art. 6(1)(b): performance of the employment contract",
+        service: "selfservice",
+        description: "Answering employees' HR questions from the company's policies, with sources",
+        legal_basis: CONTRACT,
+        data_categories: &["questions", "conversation"],
+        consent_required: false,
+        retention_days: 90,
+        ai_act_risk: "limited",
         events: &[("hrmesh.selfservice.v1.ConversationOpened", &["conversation_id", "language"])],
+        recipients: &["employee", "HR department (escalations)"],
     },
 ];
 
@@ -53,5 +235,213 @@ impl Purpose {
     /// The fields `event_type` may keep under this purpose; `None` if it may not carry it.
     pub fn allowed_fields(&self, event_type: &str) -> Option<&'static [&'static str]> {
         self.events.iter().find(|(t, _)| *t == event_type).map(|(_, f)| *f)
+    }
+
+    pub fn to_proto(&self) -> pb::Purpose {
+        pb::Purpose {
+            id: self.id.into(),
+            service: self.service.into(),
+            description: self.description.into(),
+            legal_basis: self.legal_basis.into(),
+            data_categories: self.data_categories.iter().map(|s| (*s).into()).collect(),
+            consent_required: self.consent_required,
+            retention_days: self.retention_days,
+            ai_act_risk: self.ai_act_risk.into(),
+            events: self
+                .events
+                .iter()
+                .map(|(t, f)| pb::GovernedEvent {
+                    r#type: (*t).into(),
+                    fields: f.iter().map(|s| (*s).into()).collect(),
+                })
+                .collect(),
+            recipients: self.recipients.iter().map(|s| (*s).into()).collect(),
+        }
+    }
+}
+
+/// Records of processing activities (GDPR art. 30) as JSON.
+pub fn records_json(controller: &str) -> String {
+    let activities: Vec<serde_json::Value> = PURPOSES
+        .iter()
+        .map(|p| {
+            serde_json::json!({
+                "purpose": p.id,
+                "service": p.service,
+                "description": p.description,
+                "legal_basis": p.legal_basis,
+                "data_subjects": subjects(p),
+                "data_categories": p.data_categories,
+                "recipients": p.recipients,
+                "retention_days": p.retention_days,
+                "consent_required": p.consent_required,
+                "ai_act_risk": p.ai_act_risk,
+                "governed_events": p.events.iter().map(|(t, f)| serde_json::json!({"type": t, "fields": f})).collect::<Vec<_>>(),
+                "transfers_outside_eea": "none",
+                "security_measures": SECURITY,
+            })
+        })
+        .collect();
+    serde_json::json!({ "controller": controller, "activities": activities }).to_string()
+}
+
+const SECURITY: &[&str] = &[
+    "pseudonymisation (HMAC-SHA-256, per-purpose keys) before any internal distribution",
+    "per-person AES-256-GCM encryption of personal fields at rest (crypto-shredding on erasure)",
+    "hash-chained, Merkle-tree audit trail with Ed25519-signed tree heads",
+    "role-based access with audited denials",
+];
+
+fn subjects(p: &Purpose) -> &'static str {
+    if p.service == "recruiting" { "candidates" } else { "employees" }
+}
+
+/// Headings of the Markdown export per language.
+struct Labels {
+    title: &'static str,
+    controller: &'static str,
+    purpose: &'static str,
+    legal_basis: &'static str,
+    subjects: &'static str,
+    categories: &'static str,
+    recipients: &'static str,
+    retention: &'static str,
+    days: &'static str,
+    consent: &'static str,
+    yes: &'static str,
+    no: &'static str,
+    risk: &'static str,
+    fields: &'static str,
+    transfers: &'static str,
+    security: &'static str,
+}
+
+fn labels(language: &str) -> Labels {
+    match language {
+        "nl" => Labels {
+            title: "Register van verwerkingsactiviteiten (AVG art. 30)",
+            controller: "Verwerkingsverantwoordelijke",
+            purpose: "Doel",
+            legal_basis: "Rechtsgrond",
+            subjects: "Betrokkenen",
+            categories: "Categorieën persoonsgegevens",
+            recipients: "Ontvangers",
+            retention: "Bewaartermijn",
+            days: "dagen",
+            consent: "Toestemming vereist",
+            yes: "ja",
+            no: "nee",
+            risk: "Risicoklasse AI-verordening",
+            fields: "Velden op de gecontroleerde stroom",
+            transfers: "Doorgifte buiten de EER: geen",
+            security: "Beveiligingsmaatregelen",
+        },
+        "de" => Labels {
+            title: "Verzeichnis von Verarbeitungstätigkeiten (DSGVO Art. 30)",
+            controller: "Verantwortlicher",
+            purpose: "Zweck",
+            legal_basis: "Rechtsgrundlage",
+            subjects: "Betroffene Personen",
+            categories: "Kategorien personenbezogener Daten",
+            recipients: "Empfänger",
+            retention: "Speicherdauer",
+            days: "Tage",
+            consent: "Einwilligung erforderlich",
+            yes: "ja",
+            no: "nein",
+            risk: "Risikoklasse KI-Verordnung",
+            fields: "Felder im kontrollierten Datenstrom",
+            transfers: "Übermittlung außerhalb des EWR: keine",
+            security: "Technische und organisatorische Maßnahmen",
+        },
+        _ => Labels {
+            title: "Records of processing activities (GDPR art. 30)",
+            controller: "Controller",
+            purpose: "Purpose",
+            legal_basis: "Legal basis",
+            subjects: "Data subjects",
+            categories: "Categories of personal data",
+            recipients: "Recipients",
+            retention: "Retention",
+            days: "days",
+            consent: "Consent required",
+            yes: "yes",
+            no: "no",
+            risk: "EU AI Act risk class",
+            fields: "Fields on the governed stream",
+            transfers: "Transfers outside the EEA: none",
+            security: "Security measures",
+        },
+    }
+}
+
+/// Records of processing activities as Markdown for the DPO, in `language` (`en`, `nl`, `de`).
+pub fn records_markdown(controller: &str, language: &str) -> String {
+    use std::fmt::Write;
+    let l = labels(language);
+    let mut out = format!("# {}\n\n{}: {controller}\n\n", l.title, l.controller);
+    for p in PURPOSES {
+        let _ = writeln!(out, "## {} — `{}`\n", p.description, p.id);
+        let _ = writeln!(out, "- {}: `{}`", l.purpose, p.id);
+        let _ = writeln!(out, "- {}: {}", l.legal_basis, p.legal_basis);
+        let _ = writeln!(out, "- {}: {}", l.subjects, subjects(p));
+        let _ = writeln!(out, "- {}: {}", l.categories, p.data_categories.join(", "));
+        let _ = writeln!(out, "- {}: {}", l.recipients, p.recipients.join(", "));
+        let _ = writeln!(out, "- {}: {} {}", l.retention, p.retention_days, l.days);
+        let _ = writeln!(out, "- {}: {}", l.consent, if p.consent_required { l.yes } else { l.no });
+        let _ = writeln!(out, "- {}: {}", l.risk, p.ai_act_risk);
+        for (event, fields) in p.events {
+            let _ = writeln!(out, "- {} ({event}): {}", l.fields, fields.join(", "));
+        }
+        let _ = writeln!(out, "- {}\n", l.transfers);
+    }
+    let _ = writeln!(out, "## {}\n", l.security);
+    for measure in SECURITY {
+        let _ = writeln!(out, "- {measure}");
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_required_purpose_is_registered_once_with_a_complete_entry() {
+        let required = [
+            "recruiting.screening",
+            "recruiting.matching",
+            "recruiting.outreach",
+            "onboarding.learning_path",
+            "onboarding.buddy_matching",
+            "onboarding.risk_flags",
+            "analytics.attrition_risk",
+            "analytics.workforce_planning",
+            "engagement.pulse",
+            "engagement.sentiment",
+            "skills.inference",
+            "performance.feedback_drafting",
+            "performance.bias_check",
+            "selfservice.assistant",
+        ];
+        for id in required {
+            let p = find(id).unwrap_or_else(|| panic!("{id} missing"));
+            assert!(!p.legal_basis.is_empty() && !p.data_categories.is_empty() && p.retention_days > 0, "{id}");
+            assert!(["high", "limited", "minimal", "none"].contains(&p.ai_act_risk), "{id}");
+            assert!(!p.consent_required || p.legal_basis == CONSENT, "{id}: consent purposes rest on consent");
+        }
+        let mut ids: Vec<_> = PURPOSES.iter().map(|p| p.id).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(ids.len(), PURPOSES.len());
+    }
+
+    #[test]
+    fn records_of_processing_come_in_json_and_three_languages() {
+        let json: serde_json::Value = serde_json::from_str(&records_json("Acme BV")).expect("json");
+        assert_eq!(json["activities"].as_array().map(Vec::len), Some(PURPOSES.len()));
+        assert!(records_markdown("Acme BV", "nl").contains("Rechtsgrond"));
+        assert!(records_markdown("Acme BV", "de").contains("Rechtsgrundlage"));
+        assert!(records_markdown("Acme BV", "en").contains("Legal basis"));
     }
 }

@@ -67,7 +67,8 @@ enum Command {
 
 #[derive(Debug, Subcommand)]
 enum AuditCommand {
-    /// Check the hash chain of the whole audit trail; exits non-zero on any tampering.
+    /// Check the hash chain and every signed Merkle tree head of the audit trail; exits 2 on any
+    /// modified, deleted, inserted or reordered record.
     Verify,
 }
 
@@ -149,10 +150,11 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Audit { command: AuditCommand::Verify } => {
             let config = load(cli.config.as_ref(), None)?;
             let db = Database::connect(&config, hrmesh_governance::NAME).await?;
-            let records = hrmesh_governance::read_all(&db).await?;
-            match hrmesh_governance::verify_chain(&records) {
-                Ok(()) => {
-                    print_line(&format!("audit trail intact: {} records", records.len()));
+            let verdict = hrmesh_governance::verify(&db, &config).await;
+            db.close().await;
+            match verdict? {
+                Ok((records, heads)) => {
+                    print_line(&format!("audit trail intact: {records} records, {heads} signed tree heads verified"));
                     Ok(ExitCode::SUCCESS)
                 }
                 Err(e) => {

@@ -262,6 +262,7 @@ mod tests {
             issuer: "hrmesh".into(),
             audience: "hrmesh".into(),
             keys: vec![AuthKey { kid: "k1".into(), algorithm: KeyAlgorithm::HS256, key: Secret::new("x".repeat(32)) }],
+            service_token: Secret::default(),
         }
     }
 

@@ -73,6 +73,28 @@ impl Cache {
         }
     }
 
+    /// Sets `key` only if it holds no (unexpired) value; returns whether it was set.
+    pub async fn set_if_absent(&self, key: &str, value: &[u8], ttl: Duration) -> anyhow::Result<bool> {
+        match self {
+            Cache::Memory(map) => {
+                let mut map = map.lock().map_err(|_| anyhow::anyhow!("cache lock poisoned"))?;
+                let now = Instant::now();
+                if map.get(key).is_some_and(|(_, expires)| *expires > now) {
+                    return Ok(false);
+                }
+                map.insert(key.to_owned(), (value.to_vec(), now + ttl));
+                Ok(true)
+            }
+            Cache::Redis { conn, prefix } => {
+                let options = redis::SetOptions::default()
+                    .conditional_set(redis::ExistenceCheck::NX)
+                    .with_expiration(redis::SetExpiry::EX(ttl.as_secs().max(1)));
+                let set: Option<String> = conn.clone().set_options(format!("{prefix}{key}"), value, options).await?;
+                Ok(set.is_some())
+            }
+        }
+    }
+
     pub async fn delete(&self, key: &str) -> anyhow::Result<()> {
         match self {
             Cache::Memory(map) => {

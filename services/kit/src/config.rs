@@ -16,8 +16,21 @@ use serde::{Deserialize, Serialize};
 pub const ENV_PREFIX: &str = "HRMESH_";
 
 /// Top-level keys of [`Config`]: the environment variables that configure hrmesh.
-const SECTIONS: [&str; 11] =
-    ["mode", "data_dir", "tenant", "grpc", "database", "kafka", "redis", "auth", "events", "telemetry", "governance"];
+const SECTIONS: [&str; 13] = [
+    "mode",
+    "data_dir",
+    "tenant",
+    "grpc",
+    "database",
+    "kafka",
+    "redis",
+    "auth",
+    "events",
+    "telemetry",
+    "governance",
+    "privacy",
+    "peers",
+];
 
 /// How hrmesh runs: everything in one process, or one process per service on real infrastructure.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -46,6 +59,11 @@ pub struct Config {
     pub events: EventsConfig,
     pub telemetry: TelemetryConfig,
     pub governance: GovernanceConfig,
+    pub privacy: PrivacyConfig,
+    /// gRPC endpoints of services this process calls but does not run, by service name, e.g.
+    /// `governance = "http://hrmesh-governance:50051"`. Unset: `http://hrmesh-<service>:50051`
+    /// (the Helm chart's service names); services run by this process are called in-process.
+    pub peers: std::collections::BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -94,6 +112,9 @@ pub struct AuthConfig {
     pub audience: String,
     /// Verification keys by key id (`kid`). Tokens naming another kid are rejected.
     pub keys: Vec<AuthKey>,
+    /// Token with the `service` role that this process presents to other services. Empty: one
+    /// is signed with the first HS256 key in `keys` (and in embedded mode, the generated key).
+    pub service_token: Secret,
 }
 
 /// A secret value: deserialised like a string, never printed.
@@ -180,6 +201,19 @@ pub struct GovernanceConfig {
     pub pseudonym_key: Secret,
     /// Version stamped on governed events so consumers know which key made a pseudonym.
     pub pseudonym_key_version: u32,
+    /// Seed of the Ed25519 key that signs audit tree heads (at least 32 bytes). Never logged.
+    /// Empty in embedded mode means: generate one and keep it in the data directory.
+    pub signing_key: Secret,
+    /// How often the audit Merkle tree head is signed, in seconds.
+    pub tree_head_interval_secs: u64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PrivacyConfig {
+    /// Key that wraps every per-person encryption key (at least 32 bytes). Never logged. Empty
+    /// in embedded mode means: generate one and keep it in the data directory.
+    pub master_key: Secret,
 }
 
 impl Default for Config {
@@ -197,7 +231,12 @@ impl Default for Config {
                 replication_factor: 1,
             },
             redis: RedisConfig { url: "redis://127.0.0.1:6379".into(), key_prefix: "hrmesh:".into() },
-            auth: AuthConfig { issuer: "hrmesh".into(), audience: "hrmesh".into(), keys: Vec::new() },
+            auth: AuthConfig {
+                issuer: "hrmesh".into(),
+                audience: "hrmesh".into(),
+                keys: Vec::new(),
+                service_token: Secret::default(),
+            },
             events: EventsConfig {
                 max_attempts: 5,
                 retry_backoff_ms: 100,
@@ -208,7 +247,14 @@ impl Default for Config {
                 log_retention_hours: 24 * 7,
             },
             telemetry: TelemetryConfig { log_filter: "info".into(), log_format: LogFormat::Text, otlp_endpoint: None },
-            governance: GovernanceConfig { pseudonym_key: Secret::default(), pseudonym_key_version: 1 },
+            governance: GovernanceConfig {
+                pseudonym_key: Secret::default(),
+                pseudonym_key_version: 1,
+                signing_key: Secret::default(),
+                tree_head_interval_secs: 60,
+            },
+            privacy: PrivacyConfig { master_key: Secret::default() },
+            peers: std::collections::BTreeMap::new(),
         }
     }
 }
@@ -303,6 +349,14 @@ impl Config {
                 return bad("auth.keys", &"[]", "at least one token verification key in platform mode");
             }
         }
+        if !(1..=86_400).contains(&self.governance.tree_head_interval_secs) {
+            return bad("governance.tree_head_interval_secs", &self.governance.tree_head_interval_secs, "1..=86400 s");
+        }
+        for (service, endpoint) in &self.peers {
+            if !endpoint.starts_with("http://") && !endpoint.starts_with("https://") {
+                return bad(&format!("peers.{service}"), endpoint, "an http:// or https:// URL");
+            }
+        }
         for key in &self.auth.keys {
             if key.kid.is_empty() {
                 return bad("auth.keys[].kid", &key.kid, "a non-empty key id");
@@ -327,6 +381,22 @@ impl Config {
             }
             Err(e) => Err(anyhow::anyhow!("reading {}: {e}", path.display())),
         }
+    }
+
+    /// A secret from the configuration, or in embedded mode when it is empty one generated in the
+    /// data directory under `local_name`; at least 32 bytes either way.
+    pub fn secret(&self, configured: &Secret, key: &str, local_name: &str) -> anyhow::Result<Secret> {
+        let secret = match (self.mode, configured.expose().is_empty()) {
+            (Mode::Embedded, true) => self.local_secret(local_name)?,
+            _ => configured.clone(),
+        };
+        if secret.expose().len() < 32 {
+            anyhow::bail!(
+                "invalid configuration: {key} must be a secret of at least 32 bytes (set it in the config file or as {})",
+                env_name(key)
+            );
+        }
+        Ok(secret)
     }
 
     /// Drain grace period as a [`Duration`].

@@ -21,16 +21,24 @@ use crate::{
     cache::Cache,
     config::{Config, Mode},
     consumer::Consumer,
+    crypto::Vault,
     db::Database,
     events::{GOVERNANCE_TOPIC, dead_letter_topic, governed_topic, raw_topic},
     outbox::Relay,
+    peers::Peers,
+    privacy::{ErasureHandler, ExportApi, Holder},
     server::GrpcServer,
-    service::{ServiceContext, ServiceDef},
+    service::{ConsumerDef, ServiceContext, ServiceDef},
 };
+use hrmesh_proto::privacy::v1::person_data_service_server::PersonDataServiceServer;
 
 /// Services that publish domain events on a raw topic (governance republishes them governed).
 pub const DOMAIN_SERVICES: [&str; 7] =
     ["recruiting", "onboarding", "analytics", "engagement", "skills", "performance", "selfservice"];
+
+/// Every service, governance included.
+pub const ALL_SERVICES: [&str; 8] =
+    ["recruiting", "onboarding", "analytics", "engagement", "skills", "performance", "selfservice", "governance"];
 
 /// Every raw and governed topic plus governance's own stream.
 pub fn platform_topics() -> Vec<String> {
@@ -103,15 +111,46 @@ pub async fn start(config: Config, defs: &[ServiceDef]) -> anyhow::Result<Runnin
     let mut consumers = Vec::new();
     let mut databases = Vec::new();
     let mut consumer_ready = Vec::new();
+    let mut holders = Vec::new();
+
+    // Listen first: services learn this process's own address for calls between them.
+    let listener = GrpcServer::listen(SocketAddr::new(config.grpc.host, config.grpc.port)).await?;
+    let local_names: Vec<&str> = defs.iter().map(|d| d.name).collect();
+    let peers = Arc::new(Peers::new(&config, &auth_config, listener.local_addr()?, &local_names));
+    let vault = Vault::new(&config.secret(&config.privacy.master_key, "privacy.master_key", "person-key-master")?);
 
     for def in defs {
         let db = Database::connect(&config, def.name).await.map_err(|e| database_error(&config, e))?;
         db.migrate(def.migrations).await.map_err(|e| anyhow::anyhow!("migrating {}: {e}", def.name))?;
         databases.push(db.clone());
-        let ctx = ServiceContext::new(def.name, Arc::clone(&config), db.clone(), Arc::clone(&bus), cache.clone());
+        let ctx = ServiceContext::new(
+            def.name,
+            Arc::clone(&config),
+            db.clone(),
+            Arc::clone(&bus),
+            cache.clone(),
+            Arc::clone(&peers),
+            vault.clone(),
+        );
         let service = (def.build)(ctx.clone())?;
         names.extend(service.register(&mut routes, &auth));
-        for c in service.consumers() {
+        for worker in service.workers() {
+            workers.spawn(worker(workers_stop.clone()));
+        }
+        let mut service_consumers = service.consumers();
+        if let Some(data) = service.person_data() {
+            let holder = Holder { service: def.name, data, db: db.clone(), vault: vault.clone() };
+            // Governance erases its own records inline when it takes the request.
+            if def.name != "governance" {
+                service_consumers.push(ConsumerDef {
+                    name: format!("{}.privacy", def.name),
+                    topics: vec![GOVERNANCE_TOPIC.to_owned()],
+                    handler: Arc::new(ErasureHandler { holder: holder.clone(), events: ctx.events.clone() }),
+                });
+            }
+            holders.push(holder);
+        }
+        for c in service_consumers {
             topics.insert(dead_letter_topic(&c.name));
             consumers.push(Consumer {
                 name: c.name,
@@ -134,6 +173,10 @@ pub async fn start(config: Config, defs: &[ServiceDef]) -> anyhow::Result<Runnin
         };
         workers.spawn(relay.run(workers_stop.clone()));
     }
+    if !holders.is_empty() {
+        routes.add_service(PersonDataServiceServer::with_interceptor(ExportApi { holders }, auth.interceptor()));
+        names.push(<PersonDataServiceServer<ExportApi> as tonic::server::NamedService>::NAME);
+    }
     let topics: Vec<String> = topics.into_iter().collect();
     bus.ensure_topics(&topics).await.map_err(|e| anyhow::anyhow!("creating topics: {e}"))?;
     for consumer in consumers {
@@ -141,7 +184,7 @@ pub async fn start(config: Config, defs: &[ServiceDef]) -> anyhow::Result<Runnin
     }
     workers.spawn(maintain(Arc::clone(&bus), workers_stop.clone()));
 
-    let server = GrpcServer::bind(SocketAddr::new(config.grpc.host, config.grpc.port), routes.routes(), names).await?;
+    let server = GrpcServer::new(listener, routes.routes(), names)?;
     let addr = server.local_addr()?;
     let shutdown = CancellationToken::new();
     let server = tokio::spawn(server.serve(shutdown.clone(), config.drain_grace()));

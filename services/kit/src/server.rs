@@ -27,11 +27,15 @@ pub struct GrpcServer {
 }
 
 impl GrpcServer {
-    /// Binds `addr` (port 0 picks a free port) and prepares health and reflection.
-    pub async fn bind(addr: SocketAddr, routes: Routes, service_names: Vec<&'static str>) -> anyhow::Result<Self> {
-        let listener = TcpListener::bind(addr).await.map_err(|e| {
+    /// Binds `addr` (port 0 picks a free port).
+    pub async fn listen(addr: SocketAddr) -> anyhow::Result<TcpListener> {
+        TcpListener::bind(addr).await.map_err(|e| {
             anyhow::anyhow!("cannot listen on {addr}: {e} (set grpc.port / HRMESH_GRPC__PORT to a free port)")
-        })?;
+        })
+    }
+
+    /// Serves `routes` on `listener`, with health and reflection.
+    pub fn new(listener: TcpListener, routes: Routes, service_names: Vec<&'static str>) -> anyhow::Result<Self> {
         let (health, health_service) = tonic_health::server::health_reporter();
         // Reflection lists only what this process serves (platform mode runs one service each).
         let reflection = || {

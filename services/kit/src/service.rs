@@ -7,8 +7,8 @@ use tokio::sync::Notify;
 use tonic::service::RoutesBuilder;
 
 use crate::{
-    auth::Authenticator, bus::EventBus, cache::Cache, config::Config, consumer::EventHandler, db::Database,
-    events::EventSource,
+    auth::Authenticator, bus::EventBus, cache::Cache, config::Config, consent::ConsentClient, consumer::EventHandler,
+    crypto::Vault, db::Database, events::EventSource, peers::Peers, privacy::PersonData,
 };
 
 /// Everything a service needs from its environment; the service does not know the run mode.
@@ -21,6 +21,12 @@ pub struct ServiceContext {
     pub cache: Cache,
     /// Stamps the service's events with its name and tenant.
     pub events: EventSource,
+    /// Other services' endpoints and the token to call them with.
+    pub peers: Arc<Peers>,
+    /// Consent checks before an AI function runs on a person.
+    pub consent: ConsentClient,
+    /// Seals personal fields at rest with per-person keys.
+    pub vault: Vault,
     outbox_signal: Arc<Notify>,
 }
 
@@ -31,9 +37,18 @@ impl std::fmt::Debug for ServiceContext {
 }
 
 impl ServiceContext {
-    pub fn new(name: &'static str, config: Arc<Config>, db: Database, bus: Arc<dyn EventBus>, cache: Cache) -> Self {
+    pub fn new(
+        name: &'static str,
+        config: Arc<Config>,
+        db: Database,
+        bus: Arc<dyn EventBus>,
+        cache: Cache,
+        peers: Arc<Peers>,
+        vault: Vault,
+    ) -> Self {
         let events = EventSource { service: name, tenant: config.tenant.clone() };
-        Self { name, config, db, bus, cache, events, outbox_signal: Arc::new(Notify::new()) }
+        let consent = ConsentClient::new(name, config.tenant.clone(), cache.clone(), Arc::clone(&peers));
+        Self { name, config, db, bus, cache, events, peers, consent, vault, outbox_signal: Arc::new(Notify::new()) }
     }
 
     /// Commits a transaction that may have written outbox rows and wakes the relay.
@@ -48,6 +63,10 @@ impl ServiceContext {
         Arc::clone(&self.outbox_signal)
     }
 }
+
+/// A background task of a service (e.g. periodic signing), run until the token is cancelled.
+pub type Worker =
+    Box<dyn FnOnce(tokio_util::sync::CancellationToken) -> std::pin::Pin<Box<dyn Future<Output = ()> + Send>> + Send>;
 
 /// A consumer group a service runs.
 pub struct ConsumerDef {
@@ -67,6 +86,16 @@ pub trait Service: Send + Sync + 'static {
     /// The consumer groups the service runs.
     fn consumers(&self) -> Vec<ConsumerDef> {
         Vec::new()
+    }
+
+    /// Background tasks the runtime runs next to the server.
+    fn workers(&self) -> Vec<Worker> {
+        Vec::new()
+    }
+
+    /// What the service holds about people, for access requests and erasure; `None` if nothing.
+    fn person_data(&self) -> Option<Arc<dyn PersonData>> {
+        None
     }
 }
 

@@ -160,6 +160,15 @@ pub struct Metrics {
     pub consumer_lag: Gauge<u64>,
     /// `hrmesh.access.denied`: calls refused for a missing role.
     pub access_denied: Counter<u64>,
+    /// `hrmesh.governance.events`: raw events governance decided on, by `outcome`
+    /// (`forwarded`, `suppressed`) and `reason` (`ok`, `unknown_purpose`, `no_consent`, ...).
+    pub governance_events: Counter<u64>,
+    /// `hrmesh.consent.denials`: AI functions refused for missing consent, by `service` and `purpose`.
+    pub consent_denials: Counter<u64>,
+    /// `hrmesh.adverse_impact.ratio`: four-fifths ratio by `stage`, `attribute` and `group`.
+    pub adverse_impact_ratio: Gauge<f64>,
+    /// `hrmesh.adverse_impact.alerts`: ratios that fell below 0.8, by `stage` and `attribute`.
+    pub adverse_impact_alerts: Counter<u64>,
 }
 
 /// The process-wide instruments (no-ops until an OTLP endpoint is configured).
@@ -175,6 +184,10 @@ pub fn metrics() -> &'static Metrics {
             event_retries: meter.u64_counter("hrmesh.events.retries").build(),
             consumer_lag: meter.u64_gauge("hrmesh.consumer.lag").build(),
             access_denied: meter.u64_counter("hrmesh.access.denied").build(),
+            governance_events: meter.u64_counter("hrmesh.governance.events").build(),
+            consent_denials: meter.u64_counter("hrmesh.consent.denials").build(),
+            adverse_impact_ratio: meter.f64_gauge("hrmesh.adverse_impact.ratio").build(),
+            adverse_impact_alerts: meter.u64_counter("hrmesh.adverse_impact.alerts").build(),
         }
     })
 }

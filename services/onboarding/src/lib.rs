@@ -3,8 +3,11 @@
 mod grpc;
 mod plan;
 
+use std::sync::Arc;
+
 use hrmesh_kit::{
     auth::Authenticator,
+    privacy::{Erase, PersonData, Table, Tables},
     service::{Service, ServiceContext, ServiceDef},
 };
 use hrmesh_proto::onboarding::v1::onboarding_service_server::OnboardingServiceServer;
@@ -13,6 +16,10 @@ use tonic::{server::NamedService, service::RoutesBuilder};
 
 /// Service name: database schema/file, raw topic `hr.onboarding.v1`, event source.
 pub const NAME: &str = "onboarding";
+
+/// Where this service keeps rows about people (access requests and erasure).
+static PERSON_DATA: Tables =
+    Tables(&[Table { kind: "onboardings", table: "onboardings", column: "employee_id", erase: Erase::Delete }]);
 
 static MIGRATIONS: Migrator = sqlx::migrate!("./migrations");
 
@@ -32,5 +39,9 @@ impl Service for Onboarding {
             auth.interceptor(),
         ));
         vec![<OnboardingServiceServer<grpc::Api> as NamedService>::NAME]
+    }
+
+    fn person_data(&self) -> Option<Arc<dyn PersonData>> {
+        Some(Arc::new(PERSON_DATA))
     }
 }

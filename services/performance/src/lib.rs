@@ -3,8 +3,11 @@
 mod feedback;
 mod grpc;
 
+use std::sync::Arc;
+
 use hrmesh_kit::{
     auth::Authenticator,
+    privacy::{Erase, PersonData, Table, Tables},
     service::{Service, ServiceContext, ServiceDef},
 };
 use hrmesh_proto::performance::v1::performance_service_server::PerformanceServiceServer;
@@ -13,6 +16,12 @@ use tonic::{server::NamedService, service::RoutesBuilder};
 
 /// Service name: database schema/file, raw topic `hr.performance.v1`, event source.
 pub const NAME: &str = "performance";
+
+/// Where this service keeps rows about people (access requests and erasure).
+static PERSON_DATA: Tables = Tables(&[
+    Table { kind: "feedback_received", table: "feedback", column: "employee_id", erase: Erase::Delete },
+    Table { kind: "feedback_written", table: "feedback", column: "author_id", erase: Erase::Anonymise },
+]);
 
 static MIGRATIONS: Migrator = sqlx::migrate!("./migrations");
 
@@ -32,5 +41,9 @@ impl Service for Performance {
             auth.interceptor(),
         ));
         vec![<PerformanceServiceServer<grpc::Api> as NamedService>::NAME]
+    }
+
+    fn person_data(&self) -> Option<Arc<dyn PersonData>> {
+        Some(Arc::new(PERSON_DATA))
     }
 }

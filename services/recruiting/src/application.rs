@@ -2,17 +2,20 @@
 
 use hrmesh_kit::{
     ApiError, FieldViolation, Violations,
+    crypto::Vault,
     error::{identifier, required_text},
     events::raw_topic,
     outbox,
+    privacy::{Person, PersonData},
     service::ServiceContext,
     time,
 };
+use hrmesh_proto::privacy::v1::ErasedItem;
 use hrmesh_proto::recruiting::v1::{Application, CandidateApplied, SubmitApplicationRequest};
 use sqlx::{AnyConnection, Row, any::AnyRow};
 
 /// Processing purpose of everything an application sets in motion.
-pub const PURPOSE: &str = "recruiting.screening";
+pub const PURPOSE: &str = "recruiting.applications";
 
 /// Where candidates come from.
 const SOURCES: [&str; 5] = ["website", "referral", "job_board", "agency", "other"];
@@ -76,13 +79,25 @@ impl NewApplication {
 
 const COLUMNS: &str = "id, candidate_id, job_id, full_name, email, source, applied_at";
 
-fn from_row(row: &AnyRow) -> Result<Application, sqlx::Error> {
+/// Shown in place of a personal field whose person key was destroyed.
+const ERASED: &str = "[erased]";
+
+/// An application row with its personal fields opened.
+async fn from_row(conn: &mut AnyConnection, vault: &Vault, row: &AnyRow) -> Result<Application, ApiError> {
+    let candidate_id: String = row.try_get(1)?;
+    let mut open = async |column: usize| -> Result<String, ApiError> {
+        let sealed: String = row.try_get(column)?;
+        let plain = vault.open(conn, &candidate_id, &sealed).await.map_err(|e| ApiError::Internal(e.into()))?;
+        Ok(plain.unwrap_or_else(|| ERASED.to_owned()))
+    };
+    let full_name = open(3).await?;
+    let email = open(4).await?;
     Ok(Application {
         application_id: row.try_get(0)?,
-        candidate_id: row.try_get(1)?,
+        candidate_id,
         job_id: row.try_get(2)?,
-        full_name: row.try_get(3)?,
-        email: row.try_get(4)?,
+        full_name,
+        email,
         source: row.try_get(5)?,
         applied_at: Some(time::timestamp(row.try_get(6)?)),
     })
@@ -106,23 +121,23 @@ pub async fn submit(ctx: &ServiceContext, new: NewApplication) -> Result<Applica
         applied_at: Some(time::timestamp(time::now_ms())),
     };
     let mut tx = ctx.db.begin().await?;
-    let inserted = insert(&mut tx, &application, new.idempotency_key.as_deref()).await;
+    let inserted = insert(&mut tx, &ctx.vault, &application, new.idempotency_key.as_deref()).await;
     if let Err(e) = inserted {
         // A concurrent retry with the same key won the race: answer with its application.
         if let Some(key) = &new.idempotency_key
-            && hrmesh_kit::db::is_unique_violation(&e)
+            && let ApiError::Internal(inner) = &e
+            && inner.downcast_ref::<sqlx::Error>().is_some_and(hrmesh_kit::db::is_unique_violation)
         {
             drop(tx);
-            return find_by_key(ctx, key).await?.ok_or_else(|| ApiError::Internal(e.into()));
+            return find_by_key(ctx, key).await?.ok_or(e);
         }
-        return Err(e.into());
+        return Err(e);
     }
+    // Contact details stay sealed in this service; the event carries none.
     let event = CandidateApplied {
         application_id: application.application_id.clone(),
         job_id: application.job_id.clone(),
         source: application.source.clone(),
-        full_name: application.full_name.clone(),
-        email: application.email.clone(),
     };
     let envelope = ctx.events.envelope(&application.candidate_id, PURPOSE, &event);
     outbox::enqueue(&mut tx, &raw_topic(crate::NAME), &envelope).await?;
@@ -131,7 +146,10 @@ pub async fn submit(ctx: &ServiceContext, new: NewApplication) -> Result<Applica
     Ok(application)
 }
 
-async fn insert(conn: &mut AnyConnection, a: &Application, key: Option<&str>) -> Result<(), sqlx::Error> {
+async fn insert(conn: &mut AnyConnection, vault: &Vault, a: &Application, key: Option<&str>) -> Result<(), ApiError> {
+    let seal = |e: hrmesh_kit::crypto::VaultError| ApiError::Internal(e.into());
+    let full_name = vault.seal(conn, &a.candidate_id, &a.full_name).await.map_err(seal)?;
+    let email = vault.seal(conn, &a.candidate_id, &a.email).await.map_err(seal)?;
     sqlx::query(
         "INSERT INTO applications (id, candidate_id, job_id, full_name, email, source, idempotency_key, applied_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
@@ -139,34 +157,80 @@ async fn insert(conn: &mut AnyConnection, a: &Application, key: Option<&str>) ->
     .bind(&a.application_id)
     .bind(&a.candidate_id)
     .bind(&a.job_id)
-    .bind(&a.full_name)
-    .bind(&a.email)
+    .bind(full_name)
+    .bind(email)
     .bind(&a.source)
     .bind(key)
     .bind(time::now_ms())
     .execute(conn)
-    .await?;
+    .await
+    .map_err(|e| ApiError::Internal(e.into()))?;
     Ok(())
 }
 
-async fn find_by_key(ctx: &ServiceContext, key: &str) -> Result<Option<Application>, sqlx::Error> {
-    find(ctx, "idempotency_key", key).await
+async fn find_by_key(ctx: &ServiceContext, key: &str) -> Result<Option<Application>, ApiError> {
+    Ok(find(ctx, "idempotency_key", key).await?.pop())
 }
 
 /// One application by id.
-pub async fn get(ctx: &ServiceContext, id: &str) -> Result<Option<Application>, sqlx::Error> {
-    find(ctx, "id", id).await
+pub async fn get(ctx: &ServiceContext, id: &str) -> Result<Option<Application>, ApiError> {
+    Ok(find(ctx, "id", id).await?.pop())
 }
 
-async fn find(ctx: &ServiceContext, column: &'static str, value: &str) -> Result<Option<Application>, sqlx::Error> {
-    let sql = format!("SELECT {COLUMNS} FROM applications WHERE {column} = $1");
-    sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(value)
-        .fetch_optional(ctx.db.pool())
-        .await?
-        .as_ref()
-        .map(from_row)
-        .transpose()
+async fn find(ctx: &ServiceContext, column: &'static str, value: &str) -> Result<Vec<Application>, ApiError> {
+    let mut conn = ctx.db.pool().acquire().await?;
+    select(&mut conn, &ctx.vault, column, value).await
+}
+
+async fn select(
+    conn: &mut AnyConnection,
+    vault: &Vault,
+    column: &'static str,
+    value: &str,
+) -> Result<Vec<Application>, ApiError> {
+    let sql = format!("SELECT {COLUMNS} FROM applications WHERE {column} = $1 ORDER BY applied_at");
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(value).fetch_all(&mut *conn).await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for row in &rows {
+        out.push(from_row(conn, vault, row).await?);
+    }
+    Ok(out)
+}
+
+/// What recruiting holds about candidates, for access requests and erasure.
+pub struct CandidateData;
+
+#[tonic::async_trait]
+impl PersonData for CandidateData {
+    async fn export(
+        &self,
+        conn: &mut AnyConnection,
+        vault: &Vault,
+        person: &Person<'_>,
+    ) -> anyhow::Result<serde_json::Map<String, serde_json::Value>> {
+        let applications =
+            select(conn, vault, "candidate_id", person.subject).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+        let records = applications
+            .iter()
+            .map(|a| {
+                serde_json::json!({
+                    "application_id": a.application_id, "job_id": a.job_id, "full_name": a.full_name,
+                    "email": a.email, "source": a.source, "applied_at": a.applied_at.as_ref().map(|t| t.seconds),
+                })
+            })
+            .collect();
+        Ok(serde_json::Map::from_iter([("applications".to_owned(), serde_json::Value::Array(records))]))
+    }
+
+    async fn erase(&self, tx: &mut AnyConnection, person: &Person<'_>) -> anyhow::Result<Vec<ErasedItem>> {
+        let done =
+            sqlx::query("DELETE FROM applications WHERE candidate_id = $1").bind(person.subject).execute(tx).await?;
+        Ok(vec![ErasedItem {
+            kind: "applications".into(),
+            count: u32::try_from(done.rows_affected()).unwrap_or(u32::MAX),
+            action: "deleted".into(),
+        }])
+    }
 }
 
 #[cfg(test)]

@@ -41,7 +41,7 @@ impl RecruitingService for Api {
         require(&request, &[Role::HrAdmin])?;
         let id = identifier("application_id", &request.get_ref().application_id)
             .map_err(|v| ApiError::InvalidArgument(vec![v]))?;
-        match application::get(&self.ctx, &id).await.map_err(ApiError::from)? {
+        match application::get(&self.ctx, &id).await? {
             Some(a) => Ok(Response::new(a)),
             None => Err(ApiError::NotFound(format!("application {id} does not exist")).into()),
         }

@@ -32,4 +32,8 @@ impl Service for Recruiting {
         routes.add_service(RecruitingServiceServer::with_interceptor(api, auth.interceptor()));
         vec![<RecruitingServiceServer<grpc::Api> as NamedService>::NAME]
     }
+
+    fn person_data(&self) -> Option<std::sync::Arc<dyn hrmesh_kit::privacy::PersonData>> {
+        Some(std::sync::Arc::new(application::CandidateData))
+    }
 }

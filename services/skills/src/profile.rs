@@ -7,7 +7,7 @@ use hrmesh_proto::skills::v1::{DeclareSkillRequest, DeclaredSkill, SkillProfile,
 use sqlx::Row;
 
 /// Processing purpose of skill profile events.
-pub const PURPOSE: &str = "skills.inference";
+pub const PURPOSE: &str = "skills.profile";
 
 /// A validated declaration.
 #[derive(Debug)]

@@ -1,0 +1,220 @@
+//! Data-subject rights in every service: export (access requests, GDPR art. 15/20) over gRPC,
+//! and erasure (art. 17) as an event. A service that holds personal data implements
+//! [`PersonData`]; the runtime serves its exports and runs its erasure consumer on
+//! `hr.governance.v1`, which erases in the consumer's transaction, destroys the person's key
+//! (crypto-shredding) and confirms with `ErasureCompleted` on the service's raw topic.
+
+use std::sync::Arc;
+
+use hrmesh_proto::{
+    events::v1::Envelope,
+    governance::v1::ErasureRequested,
+    privacy::v1::{
+        ErasedItem, ErasureCompleted, ExportPersonDataRequest, ExportPersonDataResponse, ServiceExport,
+        person_data_service_server::PersonDataService,
+    },
+};
+use prost::{Message, Name};
+use sqlx::AnyConnection;
+use tonic::{Request, Response, Status};
+
+use crate::{
+    ApiError, Violations,
+    auth::{Role, require},
+    consumer::{EventHandler, HandlerError},
+    crypto::Vault,
+    db::Database,
+    events::{EventSource, raw_topic},
+    outbox,
+};
+
+/// Purpose under which privacy events travel.
+pub const ERASURE_PURPOSE: &str = "privacy.erasure";
+
+/// Who a request is about: the internal id and, for services that only see governed streams,
+/// the person's pseudonyms.
+#[derive(Debug, Clone)]
+pub struct Person<'a> {
+    pub subject: &'a str,
+    pub pseudonyms: &'a [String],
+}
+
+/// What a service holds about people, for access and erasure.
+#[tonic::async_trait]
+pub trait PersonData: Send + Sync + 'static {
+    /// Everything held about `person`, as a JSON object of record kind → records; personal
+    /// fields opened with `vault`.
+    async fn export(
+        &self,
+        conn: &mut AnyConnection,
+        vault: &Vault,
+        person: &Person<'_>,
+    ) -> anyhow::Result<serde_json::Map<String, serde_json::Value>>;
+
+    /// Deletes or anonymises what is held about `person` inside `tx`; the runtime destroys the
+    /// person's key afterwards.
+    async fn erase(&self, tx: &mut AnyConnection, person: &Person<'_>) -> anyhow::Result<Vec<ErasedItem>>;
+}
+
+/// One service's person data as the runtime holds it.
+#[derive(Clone)]
+pub struct Holder {
+    pub service: &'static str,
+    pub data: Arc<dyn PersonData>,
+    pub db: Database,
+    pub vault: Vault,
+}
+
+/// Serves exports for every service of this process.
+pub struct ExportApi {
+    pub holders: Vec<Holder>,
+}
+
+impl ExportApi {
+    async fn export(&self, person: &Person<'_>) -> Result<Vec<ServiceExport>, ApiError> {
+        let mut out = Vec::with_capacity(self.holders.len());
+        for holder in &self.holders {
+            let mut conn = holder.db.pool().acquire().await?;
+            let records = holder.data.export(&mut conn, &holder.vault, person).await?;
+            let record_count = records.values().map(|v| v.as_array().map_or(1, Vec::len)).sum::<usize>();
+            out.push(ServiceExport {
+                service: holder.service.to_owned(),
+                json: serde_json::Value::Object(records).to_string(),
+                record_count: u32::try_from(record_count).unwrap_or(u32::MAX),
+            });
+        }
+        Ok(out)
+    }
+}
+
+#[tonic::async_trait]
+impl PersonDataService for ExportApi {
+    async fn export_person_data(
+        &self,
+        request: Request<ExportPersonDataRequest>,
+    ) -> Result<Response<ExportPersonDataResponse>, Status> {
+        require(&request, &[Role::Service])?;
+        let req = request.into_inner();
+        if req.subject.trim().is_empty() {
+            let mut v = Violations::default();
+            v.add("subject", "must name the person");
+            return Err(v.into_error().into());
+        }
+        let person = Person { subject: &req.subject, pseudonyms: &req.pseudonyms };
+        Ok(Response::new(ExportPersonDataResponse { services: self.export(&person).await? }))
+    }
+}
+
+/// Honours `ErasureRequested` for one service.
+pub struct ErasureHandler {
+    pub holder: Holder,
+    pub events: EventSource,
+}
+
+#[tonic::async_trait]
+impl EventHandler for ErasureHandler {
+    async fn handle(&self, tx: &mut AnyConnection, _topic: &str, event: &Envelope) -> Result<(), HandlerError> {
+        if event.r#type != ErasureRequested::full_name() {
+            return Ok(());
+        }
+        let request = ErasureRequested::decode(event.data.as_slice())
+            .map_err(|e| HandlerError::Permanent(format!("invalid ErasureRequested: {e}")))?;
+        if event.subject.is_empty() {
+            return Err(HandlerError::Permanent("ErasureRequested without a subject".into()));
+        }
+        let person = Person { subject: &event.subject, pseudonyms: &request.pseudonyms };
+        let mut items = self.holder.data.erase(tx, &person).await?;
+        if self.holder.vault.destroy(tx, &event.subject).await.map_err(|e| HandlerError::Transient(e.into()))? {
+            items.push(ErasedItem { kind: "person_key".into(), count: 1, action: "key_destroyed".into() });
+        }
+        tracing::info!(service = self.holder.service, request_id = %request.request_id, "person erased");
+        let done = ErasureCompleted { request_id: request.request_id, service: self.holder.service.to_owned(), items };
+        let envelope = self.events.envelope(&event.subject, ERASURE_PURPOSE, &done);
+        outbox::enqueue(tx, &raw_topic(self.holder.service), &envelope).await?;
+        Ok(())
+    }
+}
+
+/// What happens to a table's rows about an erased person.
+#[derive(Debug, Clone, Copy)]
+pub enum Erase {
+    Delete,
+    /// The row stays (it is someone else's record too) with the person's id replaced.
+    Anonymise,
+}
+
+/// A table holding rows about people, found by `column`.
+#[derive(Debug, Clone, Copy)]
+pub struct Table {
+    /// Name of the kind of record in exports and erasure reports.
+    pub kind: &'static str,
+    pub table: &'static str,
+    pub column: &'static str,
+    pub erase: Erase,
+}
+
+/// [`PersonData`] for services whose personal data is plain rows keyed by person id.
+#[derive(Debug, Clone, Copy)]
+pub struct Tables(pub &'static [Table]);
+
+fn json_value(row: &sqlx::any::AnyRow, index: usize) -> serde_json::Value {
+    use sqlx::Row;
+    if let Ok(v) = row.try_get::<Option<i64>, _>(index) {
+        return v.map_or(serde_json::Value::Null, Into::into);
+    }
+    if let Ok(v) = row.try_get::<Option<f64>, _>(index) {
+        return v.map_or(serde_json::Value::Null, Into::into);
+    }
+    if let Ok(v) = row.try_get::<Option<bool>, _>(index) {
+        return v.map_or(serde_json::Value::Null, Into::into);
+    }
+    if let Ok(v) = row.try_get::<Option<String>, _>(index) {
+        return v.map_or(serde_json::Value::Null, Into::into);
+    }
+    row.try_get::<Option<Vec<u8>>, _>(index).ok().flatten().map_or(serde_json::Value::Null, |b| hex::encode(b).into())
+}
+
+#[tonic::async_trait]
+impl PersonData for Tables {
+    async fn export(
+        &self,
+        conn: &mut AnyConnection,
+        _vault: &Vault,
+        person: &Person<'_>,
+    ) -> anyhow::Result<serde_json::Map<String, serde_json::Value>> {
+        use sqlx::{Column, Row};
+        let mut out = serde_json::Map::new();
+        for t in self.0 {
+            let sql = format!("SELECT * FROM {} WHERE {} = $1", t.table, t.column);
+            let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(person.subject).fetch_all(&mut *conn).await?;
+            let records = rows
+                .iter()
+                .map(|row| {
+                    let fields = row.columns().iter().map(|c| (c.name().to_owned(), json_value(row, c.ordinal())));
+                    serde_json::Value::Object(fields.collect())
+                })
+                .collect();
+            out.insert(t.kind.to_owned(), serde_json::Value::Array(records));
+        }
+        Ok(out)
+    }
+
+    async fn erase(&self, tx: &mut AnyConnection, person: &Person<'_>) -> anyhow::Result<Vec<ErasedItem>> {
+        let mut items = Vec::new();
+        for t in self.0 {
+            let (sql, action) = match t.erase {
+                Erase::Delete => (format!("DELETE FROM {} WHERE {} = $1", t.table, t.column), "deleted"),
+                Erase::Anonymise => {
+                    (format!("UPDATE {} SET {} = '[erased]' WHERE {} = $1", t.table, t.column, t.column), "anonymised")
+                }
+            };
+            let done = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(person.subject).execute(&mut *tx).await?;
+            items.push(ErasedItem {
+                kind: t.kind.to_owned(),
+                count: u32::try_from(done.rows_affected()).unwrap_or(u32::MAX),
+                action: action.to_owned(),
+            });
+        }
+        Ok(items)
+    }
+}
