@@ -5,6 +5,7 @@ mod cache;
 mod config;
 mod delivery;
 mod flow;
+mod governance;
 mod helpers;
 mod services;
 

@@ -2,6 +2,7 @@
 
 mod grpc;
 mod pulse;
+mod sentiment;
 
 use std::sync::Arc;
 

@@ -1,8 +1,10 @@
+-- Booleans are BIGINT 0/1: the one type both SQLite and PostgreSQL read back through sqlx's Any driver.
+
 -- Consent: the current state per person and purpose, and every change (append-only).
 CREATE TABLE IF NOT EXISTS consents (
     subject TEXT NOT NULL,
     purpose TEXT NOT NULL,
-    granted BOOLEAN NOT NULL,
+    granted BIGINT NOT NULL,
     notice_version TEXT NOT NULL,
     changed_at BIGINT NOT NULL,
     changed_by TEXT NOT NULL,
@@ -12,7 +14,7 @@ CREATE TABLE IF NOT EXISTS consent_history (
     id TEXT PRIMARY KEY,
     subject TEXT NOT NULL,
     purpose TEXT NOT NULL,
-    granted BOOLEAN NOT NULL,
+    granted BIGINT NOT NULL,
     notice_version TEXT NOT NULL,
     changed_at BIGINT NOT NULL,
     changed_by TEXT NOT NULL
@@ -45,7 +47,7 @@ CREATE TABLE IF NOT EXISTS decisions (
     input_hash TEXT NOT NULL,
     output TEXT NOT NULL,
     explanation TEXT NOT NULL,
-    legal_effect BOOLEAN NOT NULL,
+    legal_effect BIGINT NOT NULL,
     reviewer TEXT NOT NULL,
     rationale TEXT NOT NULL,
     review_state INTEGER NOT NULL,
@@ -62,7 +64,7 @@ CREATE TABLE IF NOT EXISTS review_tasks (
     subject TEXT NOT NULL,
     statement TEXT NOT NULL,
     opened_at BIGINT NOT NULL,
-    resolved BOOLEAN NOT NULL,
+    resolved BIGINT NOT NULL,
     reviewer TEXT NOT NULL,
     outcome TEXT NOT NULL,
     rationale TEXT NOT NULL,

@@ -4,6 +4,7 @@
 use std::{collections::BTreeMap, sync::Arc};
 
 use ed25519_dalek::SigningKey;
+use hrmesh_kit::db::get_bool;
 use hrmesh_kit::{
     ApiError, Violations,
     consent::{self, GOVERNANCE_TTL},
@@ -11,7 +12,7 @@ use hrmesh_kit::{
     events::GOVERNANCE_TOPIC,
     outbox,
     privacy::ERASURE_PURPOSE,
-    runtime::DOMAIN_SERVICES,
+    runtime::{ALL_SERVICES, DOMAIN_SERVICES},
     service::ServiceContext,
     time,
 };
@@ -49,7 +50,7 @@ fn consent_from_row(row: &sqlx::any::AnyRow) -> Result<Consent, sqlx::Error> {
     Ok(Consent {
         subject: row.try_get(0)?,
         purpose: row.try_get(1)?,
-        granted: row.try_get(2)?,
+        granted: get_bool(row, 2)?,
         notice_version: row.try_get(3)?,
         changed_at: Some(time::timestamp(row.try_get(4)?)),
         changed_by: row.try_get(5)?,
@@ -84,8 +85,20 @@ impl Core {
         self.pseudonymiser.pseudonym(&self.ctx.config.tenant, "audit", subject)
     }
 
+    /// How an actor appears in the audit trail: services by name, people by their audit
+    /// pseudonym (the trail is append-only, so it must not hold ids an erasure has to remove;
+    /// the DPO recomputes a person's pseudonym to find what they did).
+    pub fn audit_actor(&self, actor: &str) -> String {
+        if ALL_SERVICES.contains(&actor) || actor == hrmesh_kit::peers::SERVICE_SUBJECT {
+            actor.to_owned()
+        } else {
+            self.audit_pseudonym(actor)
+        }
+    }
+
     /// Appends one audit record.
-    pub async fn audit(&self, conn: &mut AnyConnection, entry: Entry) -> Result<(), sqlx::Error> {
+    pub async fn audit(&self, conn: &mut AnyConnection, mut entry: Entry) -> Result<(), sqlx::Error> {
+        entry.actor = self.audit_actor(&entry.actor);
         audit::append(conn, vec![entry]).await.map(|_| ())
     }
 
@@ -174,7 +187,7 @@ impl Core {
         )
         .bind(&subject)
         .bind(purpose.id)
-        .bind(granted)
+        .bind(i64::from(granted))
         .bind(&notice_version)
         .bind(now)
         .bind(actor)
@@ -187,7 +200,7 @@ impl Core {
         .bind(uuid::Uuid::now_v7().to_string())
         .bind(&subject)
         .bind(purpose.id)
-        .bind(granted)
+        .bind(i64::from(granted))
         .bind(&notice_version)
         .bind(now)
         .bind(actor)
@@ -233,7 +246,7 @@ impl Core {
             .fetch_optional(conn)
             .await?;
         let (allowed, reason) = match row {
-            Some(row) if row.try_get::<bool, _>(0)? => (true, String::new()),
+            Some(row) if get_bool(&row, 0)? => (true, String::new()),
             Some(_) => (false, "consent withdrawn".to_owned()),
             None => (false, "no consent given".to_owned()),
         };
@@ -294,7 +307,7 @@ impl Core {
         .bind(&request_id)
         .bind(&pseudonym)
         .bind(now)
-        .bind(actor)
+        .bind(self.audit_actor(actor))
         .bind(reason.trim())
         .execute(&mut *tx)
         .await?;

@@ -3,6 +3,7 @@
 //! similar effect needs a named human reviewer and a rationale; a person can contest a decision,
 //! which opens a review task that another human resolves.
 
+use hrmesh_kit::db::get_bool;
 use hrmesh_kit::{
     ApiError, Violations,
     error::{identifier, required_text},
@@ -29,7 +30,7 @@ fn decision_from_row(row: &sqlx::any::AnyRow) -> Result<Decision, sqlx::Error> {
         input_hash: row.try_get(5)?,
         output: row.try_get(6)?,
         explanation: row.try_get(7)?,
-        legal_effect: row.try_get(8)?,
+        legal_effect: get_bool(row, 8)?,
         reviewer: row.try_get(9)?,
         rationale: row.try_get(10)?,
         review_state: row.try_get::<i32, _>(11)?,
@@ -48,7 +49,7 @@ fn task_from_row(row: &sqlx::any::AnyRow) -> Result<ReviewTask, sqlx::Error> {
         subject: row.try_get(2)?,
         statement: row.try_get(3)?,
         opened_at: Some(time::timestamp(row.try_get(4)?)),
-        resolved: row.try_get(5)?,
+        resolved: get_bool(row, 5)?,
         reviewer: row.try_get(6)?,
         outcome: row.try_get(7)?,
         rationale: row.try_get(8)?,
@@ -200,7 +201,7 @@ impl Core {
         let inserted = sqlx::query(
             "INSERT INTO review_tasks (task_id, decision_id, subject, statement, opened_at, resolved, reviewer, outcome,
                                        rationale, resolved_at)
-             VALUES ($1, $2, $3, $4, $5, FALSE, '', '', '', 0) ON CONFLICT (decision_id) DO NOTHING",
+             VALUES ($1, $2, $3, $4, $5, 0, '', '', '', 0) ON CONFLICT (decision_id) DO NOTHING",
         )
         .bind(&task.task_id)
         .bind(&task.decision_id)
@@ -230,7 +231,7 @@ impl Core {
     }
 
     pub async fn review_tasks(&self, include_resolved: bool) -> Result<Vec<ReviewTask>, ApiError> {
-        let filter = if include_resolved { "" } else { "WHERE resolved = FALSE" };
+        let filter = if include_resolved { "" } else { "WHERE resolved = 0" };
         let sql = format!("SELECT {TASK_COLUMNS} FROM review_tasks {filter} ORDER BY opened_at");
         let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).fetch_all(self.ctx.db.pool()).await?;
         Ok(rows.iter().map(task_from_row).collect::<Result<_, _>>()?)
@@ -272,7 +273,7 @@ impl Core {
         }
         let now = time::now_ms();
         sqlx::query(
-            "UPDATE review_tasks SET resolved = TRUE, reviewer = $1, outcome = $2, rationale = $3, resolved_at = $4
+            "UPDATE review_tasks SET resolved = 1, reviewer = $1, outcome = $2, rationale = $3, resolved_at = $4
              WHERE task_id = $5",
         )
         .bind(reviewer)
@@ -321,7 +322,7 @@ async fn insert(conn: &mut AnyConnection, d: &Decision) -> Result<(), sqlx::Erro
         .bind(&d.input_hash)
         .bind(&d.output)
         .bind(&d.explanation)
-        .bind(d.legal_effect)
+        .bind(i64::from(d.legal_effect))
         .bind(&d.reviewer)
         .bind(&d.rationale)
         .bind(d.review_state)

@@ -37,7 +37,7 @@ use sqlx::{AnyConnection, migrate::Migrator};
 use tokio_util::sync::CancellationToken;
 use tonic::{server::NamedService, service::RoutesBuilder};
 
-pub use audit::{ChainError, verify_chain};
+pub use audit::{ChainError, GENESIS, record_hash, verify_chain};
 pub use treehead::TrailError;
 
 use crate::core::Core;

@@ -161,7 +161,7 @@ pub static PURPOSES: &[Purpose] = &[
         consent_required: true,
         retention_days: 365,
         ai_act_risk: "limited",
-        events: &[],
+        events: &[("hrmesh.engagement.v1.CommentAnalysed", &["label", "score"])],
         recipients: &["HR department (aggregates only)"],
     },
     Purpose {

@@ -27,6 +27,12 @@ pub fn rows_per_statement(conn: &sqlx::AnyConnection, params_per_row: usize) -> 
     (budget / params_per_row.max(1)).max(1)
 }
 
+/// A flag stored as BIGINT 0/1 (sqlx's Any driver cannot read SQLite's BOOLEAN).
+pub fn get_bool(row: &sqlx::any::AnyRow, index: usize) -> Result<bool, sqlx::Error> {
+    use sqlx::Row;
+    row.try_get::<i64, _>(index).map(|v| v != 0)
+}
+
 /// Whether `err` is a violated unique or primary key.
 pub fn is_unique_violation(err: &sqlx::Error) -> bool {
     err.as_database_error().is_some_and(|d| d.is_unique_violation())

@@ -21,6 +21,9 @@ use crate::{
     config::Config,
 };
 
+/// Token subject of calls between services.
+pub const SERVICE_SUBJECT: &str = "hrmesh-service";
+
 /// Endpoints of the other services and the credentials to call them.
 pub struct Peers {
     endpoints: BTreeMap<String, String>,
@@ -108,9 +111,7 @@ impl Peers {
     pub fn request<T>(&self, message: T) -> anyhow::Result<Request<T>> {
         let token = match &self.token {
             TokenSource::Fixed(t) => t.clone(),
-            TokenSource::Issuer(issuer) => {
-                issuer.issue("hrmesh-service", &[Role::Service], Duration::from_secs(300))?
-            }
+            TokenSource::Issuer(issuer) => issuer.issue(SERVICE_SUBJECT, &[Role::Service], Duration::from_secs(300))?,
             TokenSource::None => anyhow::bail!(
                 "no service token: set auth.service_token (HRMESH_AUTH__SERVICE_TOKEN) or an HS256 key in auth.keys"
             ),
