@@ -20,6 +20,7 @@ use hrmesh_kit::{
     outbox, runtime,
 };
 use hrmesh_proto::{
+    engagement::v1::CommentAnalysed,
     events::v1::Envelope,
     recruiting::v1::{CandidateApplied, SubmitApplicationRequest, recruiting_service_client::RecruitingServiceClient},
 };
@@ -43,6 +44,8 @@ async fn config(mode: Mode, dir: &std::path::Path) -> Config {
     config.auth.keys =
         vec![AuthKey { kid: "b".into(), algorithm: KeyAlgorithm::HS256, key: Secret::new("b".repeat(32)) }];
     config.governance.pseudonym_key = Secret::new("p".repeat(32));
+    config.governance.signing_key = Secret::new("s".repeat(32));
+    config.privacy.master_key = Secret::new("m".repeat(32));
     if mode == Mode::Platform {
         let unique = uuid::Uuid::now_v7().simple().to_string();
         let base =
@@ -192,6 +195,52 @@ async fn bench_pipeline(mode: Mode, n: usize) {
         percentile(&latencies, 0.50),
         percentile(&latencies, 0.99),
         latencies.last().copied().unwrap_or(0),
+    );
+
+    // Full enforcement with a consent lookup per event: comment sentiment (engagement.sentiment
+    // needs opt-in consent) for people who granted it, half of them withdrawn again.
+    let m = n / 2;
+    let mut tx = governance.begin().await.unwrap();
+    for chunk in (0..m).collect::<Vec<_>>().chunks(200) {
+        let values: Vec<String> = chunk
+            .iter()
+            .map(|i| format!("('emp-{i}', 'engagement.sentiment', {}, '2026-11', 0, 'bench')", i64::from(i % 2 == 0)))
+            .collect();
+        let sql = format!(
+            "INSERT INTO consents (subject, purpose, granted, notice_version, changed_at, changed_by) VALUES {}",
+            values.join(", ")
+        );
+        tx.execute(sqlx::AssertSqlSafe(sql)).await.unwrap();
+    }
+    tx.commit().await.unwrap();
+    let engagement = EventSource { service: "engagement", tenant: "acme".into() };
+    let comments: Vec<Envelope> = (0..m)
+        .map(|i| {
+            let payload = CommentAnalysed { label: "positive".into(), score: 0.6 };
+            engagement.envelope(&format!("emp-{i}"), "engagement.sentiment", &payload)
+        })
+        .collect();
+    let audited_before = n + paced;
+    let started = Instant::now();
+    let mut created = HashMap::new();
+    for chunk in comments.chunks(500) {
+        let mut tx = recruiting.begin().await.unwrap();
+        let now = hrmesh_kit::time::now_ms();
+        for e in chunk {
+            outbox::enqueue(&mut tx, &raw_topic("engagement"), e).await.unwrap();
+            created.insert(e.id.clone(), now);
+        }
+        tx.commit().await.unwrap();
+    }
+    wait_audited(&governance, &created, audited_before + m).await;
+    let elapsed = started.elapsed();
+    let suppressed: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'event.suppressed'")
+        .fetch_one(governance.pool())
+        .await
+        .unwrap();
+    println!(
+        "  with consent:  {:>8.0} events/s   ({m} events, one consent lookup each; {suppressed} refused for withdrawn consent)",
+        m as f64 / elapsed.as_secs_f64()
     );
     recruiting.close().await;
     governance.close().await;
