@@ -158,16 +158,16 @@ impl TestApp {
                 config.grpc.port = port.parse().expect("peer port");
             }
             let running = runtime::start(config, &defs).await.expect("start hrmesh");
-            // Kafka group joins take seconds; tests start once every consumer has partitions.
-            let deadline = tokio::time::Instant::now() + PATIENCE;
-            while !running.consumers_ready() {
-                assert!(tokio::time::Instant::now() < deadline, "consumers did not join their groups");
-                tokio::time::sleep(Duration::from_millis(50)).await;
-            }
             for def in &defs {
                 self.addrs.insert(def.name, running.addr);
             }
             self.running.push(running);
+        }
+        // Kafka group joins take seconds (all at once); tests start once every consumer has partitions.
+        let deadline = tokio::time::Instant::now() + PATIENCE;
+        while !self.running.iter().all(Running::consumers_ready) {
+            assert!(tokio::time::Instant::now() < deadline, "consumers did not join their groups");
+            tokio::time::sleep(Duration::from_millis(50)).await;
         }
     }
 
