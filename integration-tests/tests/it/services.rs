@@ -82,11 +82,13 @@ async fn every_service_emits_governed_events(mode: RunMode) {
         .into_inner();
     assert!(conversation.greeting.contains("HR-assistent"), "{}", conversation.greeting);
 
-    let purposes = eventually("six forwarded events", PATIENCE, || async {
+    let (purposes, denied) = eventually("six forwarded events and three audited denials", PATIENCE, || async {
         let trail = audit_trail(&app).await;
-        let purposes: BTreeSet<String> =
-            trail.iter().filter(|r| r.action == "event.forwarded").map(|r| r.purpose.clone()).collect();
-        (trail.len() == 6).then_some(purposes)
+        let forwarded: Vec<_> = trail.iter().filter(|r| r.action == "event.forwarded").collect();
+        let denied: Vec<_> = trail.iter().filter(|r| r.action == "access.denied").map(|r| r.detail.clone()).collect();
+        let purposes: BTreeSet<String> = forwarded.iter().map(|r| r.purpose.clone()).collect();
+        // Every refused call above reached the audit trail, from the service that refused it.
+        (forwarded.len() == 6 && denied.len() == 3).then_some((purposes, denied))
     })
     .await;
     let expected: BTreeSet<String> = [
@@ -100,6 +102,7 @@ async fn every_service_emits_governed_events(mode: RunMode) {
     .map(String::from)
     .collect();
     assert_eq!(purposes, expected);
+    assert!(denied.iter().any(|d| d.contains("SkillsService/GetSkillProfile (skills)")), "{denied:?}");
     app.stop().await;
 }
 

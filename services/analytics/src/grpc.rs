@@ -1,11 +1,6 @@
 //! gRPC surface of analytics.
 
-use hrmesh_kit::{
-    ApiError,
-    auth::{Role, require},
-    error::identifier,
-    service::ServiceContext,
-};
+use hrmesh_kit::{ApiError, auth::Role, error::identifier, service::ServiceContext};
 use hrmesh_proto::analytics::v1::{
     GetApplicationCountsRequest, GetApplicationCountsResponse, analytics_service_server::AnalyticsService,
 };
@@ -29,7 +24,13 @@ impl AnalyticsService for Api {
         &self,
         request: Request<GetApplicationCountsRequest>,
     ) -> Result<Response<GetApplicationCountsResponse>, Status> {
-        require(&request, &[Role::HrAdmin, Role::Manager])?;
+        self.ctx
+            .authorize(
+                &request,
+                &[Role::HrAdmin, Role::Manager],
+                "hrmesh.analytics.v1.AnalyticsService/GetApplicationCounts",
+            )
+            .await?;
         let job = &request.get_ref().job_id;
         let job = if job.is_empty() {
             None

@@ -2,7 +2,7 @@
 
 use hrmesh_kit::{
     ApiError, Violations,
-    auth::{Role, require},
+    auth::Role,
     error::{identifier, required_text},
     events::raw_topic,
     outbox,
@@ -35,9 +35,23 @@ impl EngagementService for Api {
         &self,
         request: Request<SubmitPulseAnswerRequest>,
     ) -> Result<Response<PulseAnswer>, Status> {
-        let caller = require(&request, &[Role::Employee, Role::Service])?;
+        let caller = self
+            .ctx
+            .authorize(
+                &request,
+                &[Role::Employee, Role::Service],
+                "hrmesh.engagement.v1.EngagementService/SubmitPulseAnswer",
+            )
+            .await?;
         let answer = pulse::parse(request.get_ref())?;
-        caller.acting_for(&answer.employee_id, &[Role::Service])?;
+        self.ctx
+            .acting_for(
+                &caller,
+                &answer.employee_id,
+                &[Role::Service],
+                "hrmesh.engagement.v1.EngagementService/SubmitPulseAnswer",
+            )
+            .await?;
         Ok(Response::new(pulse::submit(&self.ctx, answer).await?))
     }
 
@@ -45,14 +59,23 @@ impl EngagementService for Api {
         &self,
         request: Request<AnalyzeCommentRequest>,
     ) -> Result<Response<CommentSentiment>, Status> {
-        let caller = require(&request, &[Role::Employee, Role::HrAdmin])?;
+        let caller = self
+            .ctx
+            .authorize(
+                &request,
+                &[Role::Employee, Role::HrAdmin],
+                "hrmesh.engagement.v1.EngagementService/AnalyzeComment",
+            )
+            .await?;
         let req = request.get_ref();
         let mut v = Violations::default();
         let employee = v.check(identifier("employee_id", &req.employee_id));
         let text = v.check(required_text("text", &req.text, 2_000));
         v.finish()?;
         let (employee, text) = employee.zip(text).ok_or_else(|| ApiError::Internal(anyhow::anyhow!("lost field")))?;
-        caller.acting_for(&employee, &[Role::HrAdmin])?;
+        self.ctx
+            .acting_for(&caller, &employee, &[Role::HrAdmin], "hrmesh.engagement.v1.EngagementService/AnalyzeComment")
+            .await?;
         self.ctx.consent.require(&employee, SENTIMENT_PURPOSE).await?;
         let result = sentiment::analyse(&text);
         let mut tx = self.ctx.db.begin().await.map_err(ApiError::from)?;

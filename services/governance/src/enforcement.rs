@@ -12,7 +12,10 @@ use hrmesh_kit::{
     privacy::ERASURE_PURPOSE,
     telemetry,
 };
-use hrmesh_proto::{events::v1::Envelope, privacy::v1::ErasureCompleted};
+use hrmesh_proto::{
+    events::v1::{AccessDenied, Envelope},
+    privacy::v1::ErasureCompleted,
+};
 use prost::{Message, Name};
 use prost_reflect::{DescriptorPool, DynamicMessage};
 use sqlx::AnyConnection;
@@ -53,7 +56,8 @@ impl Enforcer {
             return Err(Suppressed("forged_source", format!("source {:?} may not publish on {topic}", event.source)));
         }
         let package = format!("hrmesh.{service}.v1.");
-        if !event.r#type.starts_with(&package) && event.r#type != ErasureCompleted::full_name() {
+        let platform_event = event.r#type == ErasureCompleted::full_name() || event.r#type == AccessDenied::full_name();
+        if !event.r#type.starts_with(&package) && !platform_event {
             return Err(Suppressed("forged_type", format!("{service} may not publish {}", event.r#type)));
         }
         if uuid::Uuid::parse_str(&event.id).is_err() {
@@ -141,6 +145,19 @@ impl Enforcer {
     ) -> Result<(Entry, Option<(String, Envelope)>), HandlerError> {
         if event.r#type == ErasureCompleted::full_name() && self.validate(topic, event).is_ok() {
             return Ok((self.erasure_completed(tx, event).await?, None));
+        }
+        if event.r#type == AccessDenied::full_name() && self.validate(topic, event).is_ok() {
+            let denied = AccessDenied::decode(event.data.as_slice())
+                .map_err(|e| HandlerError::Permanent(format!("invalid AccessDenied: {e}")))?;
+            let entry = Entry {
+                actor: self.core.audit_actor(&event.subject),
+                action: "access.denied".into(),
+                purpose: event.purpose.clone(),
+                event_id: event.id.clone(),
+                detail: format!("{} ({}): {}", denied.rpc, event.source, denied.reason),
+                ..Entry::default()
+            };
+            return Ok((entry, None));
         }
         let metrics = telemetry::metrics();
         Ok(match self.govern(tx, topic, event).await? {

@@ -58,6 +58,54 @@ impl ServiceContext {
         Ok(())
     }
 
+    /// The caller if it holds one of `roles`; otherwise PERMISSION_DENIED, and the denial is
+    /// published for governance's audit trail.
+    pub async fn authorize<T>(
+        &self,
+        request: &tonic::Request<T>,
+        roles: &[crate::auth::Role],
+        rpc: &str,
+    ) -> Result<crate::auth::Principal, tonic::Status> {
+        match crate::auth::require(request, roles) {
+            Ok(principal) => Ok(principal),
+            Err(status) => {
+                let actor = request.extensions().get::<crate::auth::Principal>().map(|p| p.subject.clone());
+                self.record_denial(actor.as_deref().unwrap_or("anonymous"), rpc, status.message()).await;
+                Err(status)
+            }
+        }
+    }
+
+    /// Ok if `caller` is `person` or holds one of `privileged`; a refusal is published for the
+    /// audit trail.
+    pub async fn acting_for(
+        &self,
+        caller: &crate::auth::Principal,
+        person: &str,
+        privileged: &[crate::auth::Role],
+        rpc: &str,
+    ) -> Result<(), tonic::Status> {
+        if let Err(status) = caller.acting_for(person, privileged) {
+            self.record_denial(&caller.subject, rpc, status.message()).await;
+            return Err(status);
+        }
+        Ok(())
+    }
+
+    async fn record_denial(&self, actor: &str, rpc: &str, reason: &str) {
+        let denied = hrmesh_proto::events::v1::AccessDenied { rpc: rpc.to_owned(), reason: reason.to_owned() };
+        let envelope = self.events.envelope(actor, "security.access_control", &denied);
+        let result = async {
+            let mut tx = self.db.begin().await?;
+            crate::outbox::enqueue(&mut tx, &crate::events::raw_topic(self.name), &envelope).await?;
+            self.commit(tx).await
+        }
+        .await;
+        if let Err(e) = result {
+            tracing::error!(error = %e, rpc, "could not record a denied call for the audit trail");
+        }
+    }
+
     /// The signal the relay waits on.
     pub fn outbox_signal(&self) -> Arc<Notify> {
         Arc::clone(&self.outbox_signal)

@@ -1,11 +1,6 @@
 //! gRPC surface of onboarding.
 
-use hrmesh_kit::{
-    ApiError,
-    auth::{Role, require},
-    error::identifier,
-    service::ServiceContext,
-};
+use hrmesh_kit::{ApiError, auth::Role, error::identifier, service::ServiceContext};
 use hrmesh_proto::onboarding::v1::{
     GetOnboardingRequest, Onboarding, StartOnboardingRequest, onboarding_service_server::OnboardingService,
 };
@@ -26,13 +21,25 @@ impl Api {
 #[tonic::async_trait]
 impl OnboardingService for Api {
     async fn start_onboarding(&self, request: Request<StartOnboardingRequest>) -> Result<Response<Onboarding>, Status> {
-        require(&request, &[Role::HrAdmin, Role::Service])?;
+        self.ctx
+            .authorize(
+                &request,
+                &[Role::HrAdmin, Role::Service],
+                "hrmesh.onboarding.v1.OnboardingService/StartOnboarding",
+            )
+            .await?;
         let new = NewOnboarding::parse(request.get_ref())?;
         Ok(Response::new(plan::start(&self.ctx, new).await?))
     }
 
     async fn get_onboarding(&self, request: Request<GetOnboardingRequest>) -> Result<Response<Onboarding>, Status> {
-        require(&request, &[Role::HrAdmin, Role::Manager])?;
+        self.ctx
+            .authorize(
+                &request,
+                &[Role::HrAdmin, Role::Manager],
+                "hrmesh.onboarding.v1.OnboardingService/GetOnboarding",
+            )
+            .await?;
         let id = identifier("employee_id", &request.get_ref().employee_id)
             .map_err(|v| ApiError::InvalidArgument(vec![v]))?;
         match plan::get(&self.ctx, &id).await.map_err(ApiError::from)? {

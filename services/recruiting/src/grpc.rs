@@ -1,11 +1,6 @@
 //! gRPC surface of recruiting: authorisation and mapping only; the work is in the domain modules.
 
-use hrmesh_kit::{
-    ApiError,
-    auth::{Role, require},
-    error::identifier,
-    service::ServiceContext,
-};
+use hrmesh_kit::{ApiError, auth::Role, error::identifier, service::ServiceContext};
 use hrmesh_proto::recruiting::v1::{
     Application, GetApplicationRequest, SubmitApplicationRequest, SubmitApplicationResponse,
     recruiting_service_server::RecruitingService,
@@ -30,15 +25,29 @@ impl RecruitingService for Api {
         &self,
         request: Request<SubmitApplicationRequest>,
     ) -> Result<Response<SubmitApplicationResponse>, Status> {
-        let caller = require(&request, &[Role::HrAdmin, Role::Candidate, Role::Service])?;
+        let caller = self
+            .ctx
+            .authorize(
+                &request,
+                &[Role::HrAdmin, Role::Candidate, Role::Service],
+                "hrmesh.recruiting.v1.RecruitingService/SubmitApplication",
+            )
+            .await?;
         let new = NewApplication::parse(request.get_ref())?;
-        caller.acting_for(&new.candidate_id, &[Role::HrAdmin, Role::Service])?;
+        self.ctx
+            .acting_for(
+                &caller,
+                &new.candidate_id,
+                &[Role::HrAdmin, Role::Service],
+                "hrmesh.recruiting.v1.RecruitingService/SubmitApplication",
+            )
+            .await?;
         let application = application::submit(&self.ctx, new).await?;
         Ok(Response::new(SubmitApplicationResponse { application: Some(application) }))
     }
 
     async fn get_application(&self, request: Request<GetApplicationRequest>) -> Result<Response<Application>, Status> {
-        require(&request, &[Role::HrAdmin])?;
+        self.ctx.authorize(&request, &[Role::HrAdmin], "hrmesh.recruiting.v1.RecruitingService/GetApplication").await?;
         let id = identifier("application_id", &request.get_ref().application_id)
             .map_err(|v| ApiError::InvalidArgument(vec![v]))?;
         match application::get(&self.ctx, &id).await? {

@@ -1,9 +1,6 @@
 //! gRPC surface of self-service.
 
-use hrmesh_kit::{
-    auth::{Role, require},
-    service::ServiceContext,
-};
+use hrmesh_kit::{auth::Role, service::ServiceContext};
 use hrmesh_proto::selfservice::v1::{
     Conversation, OpenConversationRequest, self_service_service_server::SelfServiceService,
 };
@@ -27,9 +24,14 @@ impl SelfServiceService for Api {
         &self,
         request: Request<OpenConversationRequest>,
     ) -> Result<Response<Conversation>, Status> {
-        let caller = require(&request, &[Role::Employee])?;
+        let caller = self
+            .ctx
+            .authorize(&request, &[Role::Employee], "hrmesh.selfservice.v1.SelfServiceService/OpenConversation")
+            .await?;
         let (employee_id, language) = conversation::parse(request.get_ref())?;
-        caller.acting_for(&employee_id, &[])?;
+        self.ctx
+            .acting_for(&caller, &employee_id, &[], "hrmesh.selfservice.v1.SelfServiceService/OpenConversation")
+            .await?;
         Ok(Response::new(conversation::open(&self.ctx, employee_id, language).await?))
     }
 }

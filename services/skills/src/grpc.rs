@@ -1,11 +1,6 @@
 //! gRPC surface of skills.
 
-use hrmesh_kit::{
-    ApiError,
-    auth::{Role, require},
-    error::identifier,
-    service::ServiceContext,
-};
+use hrmesh_kit::{ApiError, auth::Role, error::identifier, service::ServiceContext};
 use hrmesh_proto::skills::v1::{
     DeclareSkillRequest, GetSkillProfileRequest, SkillProfile, skills_service_server::SkillsService,
 };
@@ -29,9 +24,18 @@ impl Api {
 #[tonic::async_trait]
 impl SkillsService for Api {
     async fn declare_skill(&self, request: Request<DeclareSkillRequest>) -> Result<Response<SkillProfile>, Status> {
-        let caller = require(&request, &[Role::HrAdmin, Role::Manager, Role::Employee, Role::Service])?;
+        let caller = self
+            .ctx
+            .authorize(
+                &request,
+                &[Role::HrAdmin, Role::Manager, Role::Employee, Role::Service],
+                "hrmesh.skills.v1.SkillsService/DeclareSkill",
+            )
+            .await?;
         let declaration = Declaration::parse(request.get_ref())?;
-        caller.acting_for(&declaration.employee_id, &PRIVILEGED)?;
+        self.ctx
+            .acting_for(&caller, &declaration.employee_id, &PRIVILEGED, "hrmesh.skills.v1.SkillsService/DeclareSkill")
+            .await?;
         Ok(Response::new(profile::declare(&self.ctx, declaration, &caller.subject).await?))
     }
 
@@ -39,10 +43,17 @@ impl SkillsService for Api {
         &self,
         request: Request<GetSkillProfileRequest>,
     ) -> Result<Response<SkillProfile>, Status> {
-        let caller = require(&request, &[Role::HrAdmin, Role::Manager, Role::Employee, Role::Service])?;
+        let caller = self
+            .ctx
+            .authorize(
+                &request,
+                &[Role::HrAdmin, Role::Manager, Role::Employee, Role::Service],
+                "hrmesh.skills.v1.SkillsService/GetSkillProfile",
+            )
+            .await?;
         let id = identifier("employee_id", &request.get_ref().employee_id)
             .map_err(|v| ApiError::InvalidArgument(vec![v]))?;
-        caller.acting_for(&id, &PRIVILEGED)?;
+        self.ctx.acting_for(&caller, &id, &PRIVILEGED, "hrmesh.skills.v1.SkillsService/GetSkillProfile").await?;
         match profile::profile(&self.ctx, &id).await.map_err(ApiError::from)? {
             Some(p) => Ok(Response::new(p)),
             None => Err(ApiError::NotFound(format!("employee {id} has no declared skills")).into()),
