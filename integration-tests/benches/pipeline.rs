@@ -38,7 +38,7 @@ fn event(source: &EventSource, i: usize) -> Envelope {
 }
 
 async fn config(mode: Mode, dir: &std::path::Path) -> Config {
-    let mut config = Config { data_dir: dir.to_path_buf(), ..Config::default() };
+    let mut config = Config { data_dir: dir.to_path_buf(), tenant: "acme".into(), ..Config::default() };
     config.grpc.port = 0;
     config.grpc.drain_grace_ms = 0;
     config.auth.keys =
