@@ -86,6 +86,8 @@ pub struct TestApp {
     running: Vec<Running>,
     /// Address serving each service.
     addrs: HashMap<&'static str, SocketAddr>,
+    /// Platform mode: the listening socket of each service.
+    listeners: HashMap<&'static str, std::net::TcpListener>,
     _data_dir: tempfile::TempDir,
 }
 
@@ -131,7 +133,15 @@ impl TestApp {
         adjust(&mut config);
         config.validate().expect("test configuration is valid");
         let issuer = TokenIssuer::from_config(&config.auth).expect("token issuer");
-        let mut app = TestApp { mode, config, issuer, running: Vec::new(), addrs: HashMap::new(), _data_dir: data_dir };
+        let mut app = TestApp {
+            mode,
+            config,
+            issuer,
+            running: Vec::new(),
+            addrs: HashMap::new(),
+            listeners: HashMap::new(),
+            _data_dir: data_dir,
+        };
         app.start().await;
         app
     }
@@ -143,21 +153,18 @@ impl TestApp {
         };
         // Platform mode: one process per service, each on its own port, every peer known upfront
         // (as Kubernetes services would be), so services can call each other.
-        if self.mode == RunMode::Platform && self.config.peers.is_empty() {
+        // The listeners stay open for the TestApp's life, so restarts keep their ports.
+        if self.mode == RunMode::Platform && self.listeners.is_empty() {
             for def in hrmesh::all_services() {
-                let port = std::net::TcpListener::bind("127.0.0.1:0")
-                    .and_then(|l| l.local_addr())
-                    .map(|a| a.port())
-                    .expect("free port");
+                let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("free port");
+                let port = listener.local_addr().expect("bound").port();
                 self.config.peers.insert(def.name.to_owned(), format!("http://127.0.0.1:{port}"));
+                self.listeners.insert(def.name, listener);
             }
         }
         for defs in groups {
-            let mut config = self.config.clone();
-            if let Some(port) = self.config.peers.get(defs[0].name).and_then(|url| url.rsplit(':').next()) {
-                config.grpc.port = port.parse().expect("peer port");
-            }
-            let running = runtime::start(config, &defs).await.expect("start hrmesh");
+            let listener = self.listeners.get(defs[0].name).map(|l| l.try_clone().expect("listener"));
+            let running = runtime::start_with(self.config.clone(), &defs, listener).await.expect("start hrmesh");
             for def in &defs {
                 self.addrs.insert(def.name, running.addr);
             }

@@ -92,6 +92,15 @@ impl std::fmt::Debug for Running {
 
 /// Starts `defs` with `config` and returns once the server accepts calls.
 pub async fn start(config: Config, defs: &[ServiceDef]) -> anyhow::Result<Running> {
+    start_with(config, defs, None).await
+}
+
+/// Like [`start`], serving on `listener` (already bound) instead of `grpc.host:grpc.port`.
+pub async fn start_with(
+    config: Config,
+    defs: &[ServiceDef],
+    listener: Option<std::net::TcpListener>,
+) -> anyhow::Result<Running> {
     let config = Arc::new(config);
     let mut auth_config = config.auth.clone();
     if config.mode == Mode::Embedded && auth_config.keys.is_empty() {
@@ -114,7 +123,13 @@ pub async fn start(config: Config, defs: &[ServiceDef]) -> anyhow::Result<Runnin
     let mut holders = Vec::new();
 
     // Listen first: services learn this process's own address for calls between them.
-    let listener = GrpcServer::listen(SocketAddr::new(config.grpc.host, config.grpc.port)).await?;
+    let listener = match listener {
+        Some(listener) => {
+            listener.set_nonblocking(true)?;
+            tokio::net::TcpListener::from_std(listener)?
+        }
+        None => GrpcServer::listen(SocketAddr::new(config.grpc.host, config.grpc.port)).await?,
+    };
     let local_names: Vec<&str> = defs.iter().map(|d| d.name).collect();
     let peers = Arc::new(Peers::new(&config, &auth_config, listener.local_addr()?, &local_names));
     let vault = Vault::new(&config.secret(&config.privacy.master_key, "privacy.master_key", "person-key-master")?);
