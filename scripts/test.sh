@@ -10,6 +10,8 @@ ensure_redis
 start_tansu
 trap stop_tansu EXIT
 
+scripts/lint-deploy.sh
+scripts/platform-smoke.sh
 log "cargo fmt --check"
 cargo fmt --all --check
 log "cargo clippy"
