@@ -4,6 +4,7 @@ mod api;
 mod cache;
 mod config;
 mod delivery;
+mod deploy;
 mod flow;
 mod governance;
 mod helpers;
