@@ -145,7 +145,7 @@ def helm_template(helm, *args):
 
 
 def check_schema_rejects(helm):
-    """values.schema.json must reject each bad value with a message naming its key."""
+    """values.schema.json and templates/validate.yaml must reject each bad value, naming its key."""
     bad = [
         (["--set", "kafka.partitions=0"], "kafka.partitions"),
         (["--set", "telemetry.logFormat=xml"], "telemetry.logFormat"),
@@ -157,6 +157,11 @@ def check_schema_rejects(helm):
         (["--set-json", "auth.keys=[]"], "auth.keys"),
         (["--set", "services.payroll.enabled=true"], "payroll"),
         (["--set", "events.inboxRetentionHours=24"], "events.inboxRetentionHours"),
+        # Cross-field checks (templates/validate.yaml).
+        (["--set", "services.governance.enabled=false"], "services.governance.enabled"),
+        (["--set", "defaults.terminationGracePeriodSeconds=3"], "terminationGracePeriodSeconds"),
+        (["--set", "defaults.autoscaling.enabled=true", "--set", "defaults.autoscaling.minReplicas=9"],
+         "autoscaling.minReplicas"),
     ]
     for args, key in bad:
         result = helm_template(helm, *args)
@@ -228,6 +233,27 @@ def check_dashboards():
                     fail(f"{where}: panel {panel.get('title')!r}: unbalanced parentheses in {t['expr']}")
 
 
+def check_rules():
+    path = os.path.join(ROOT, "deploy", "prometheus", "hrmesh-rules.yaml")
+    with open(path) as f:
+        doc = yaml.safe_load(f)
+    names = set()
+    for group in doc.get("groups", []):
+        for rule in group.get("rules", []):
+            name = rule.get("alert")
+            if not name or name in names:
+                fail(f"deploy/prometheus/hrmesh-rules.yaml: missing or duplicate alert name {name!r}")
+            names.add(name)
+            if not rule.get("expr") or rule["expr"].count("(") != rule["expr"].count(")"):
+                fail(f"deploy/prometheus/hrmesh-rules.yaml: {name}: bad expr")
+            if rule.get("labels", {}).get("severity") not in ("info", "warning", "critical"):
+                fail(f"deploy/prometheus/hrmesh-rules.yaml: {name}: severity must be info, warning or critical")
+            if not re.fullmatch(r"[0-9]+[smh]", str(rule.get("for", ""))):
+                fail(f"deploy/prometheus/hrmesh-rules.yaml: {name}: bad `for` {rule.get('for')!r}")
+            if not rule.get("annotations", {}).get("summary"):
+                fail(f"deploy/prometheus/hrmesh-rules.yaml: {name}: no summary")
+
+
 def check_asyncapi(schema_dir):
     path = os.path.join(ROOT, "deploy", "asyncapi.yaml")
     with open(path) as f:
@@ -289,6 +315,7 @@ def main():
     check_schema_rejects(args.helm)
     check_readme(values)
     check_dashboards()
+    check_rules()
     check_asyncapi(args.asyncapi_schemas)
     check_collector()
     if failures:

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
-"""Generates the Grafana dashboards in deploy/grafana from one description (stdlib only).
+"""Generates the Grafana dashboards in deploy/grafana and the Prometheus alerting rules in
+deploy/prometheus/hrmesh-rules.yaml from one description (stdlib only).
 
-    scripts/gen-dashboards.py           # write deploy/grafana/*.json
+    scripts/gen-dashboards.py           # write them
     scripts/gen-dashboards.py --check   # fail if the committed files differ (lint-deploy.sh)
 
 Queries use the Prometheus names the OpenTelemetry Collector's prometheus exporter gives hrmesh's
@@ -12,10 +13,12 @@ integration-tests/tests/it/deploy.rs proves each name and label is really emitte
 
 import json
 import os
+import re
 import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OUT = os.path.join(ROOT, "deploy", "grafana")
+RULES = os.path.join(ROOT, "deploy", "prometheus", "hrmesh-rules.yaml")
 DS = {"type": "prometheus", "uid": "${datasource}"}
 RATE = "$__rate_interval"
 
@@ -248,20 +251,101 @@ def governance():
                      "Events forwarded and suppressed by governance, consent denials and adverse-impact monitoring.", l)
 
 
-def render():
+def alert(name, expr, summary, severity="warning", duration="0m", description=""):
     return {
-        "hrmesh-rpc.json": rpc(),
-        "hrmesh-events.json": events(),
-        "hrmesh-governance.json": governance(),
+        "alert": name,
+        "expr": expr,
+        "for": duration,
+        "labels": {"severity": severity, "team": "hrmesh"},
+        "annotations": {"summary": summary, "description": description or summary},
     }
+
+
+def rules():
+    """Prometheus alerting rules on the same series the dashboards show."""
+    count = "rpc_server_duration_milliseconds_count"
+    return {"groups": [
+        {"name": "hrmesh.governance", "rules": [
+            alert("HrmeshAdverseImpact", "min by (stage, attribute, group) (hrmesh_adverse_impact_ratio) < 0.8",
+                  "Adverse impact at {{ $labels.stage }}: {{ $labels.attribute }}={{ $labels.group }} selected at "
+                  "{{ $value | humanizePercentage }} of the best group's rate",
+                  description="The four-fifths rule is violated (groups of at least 5). Review the stage's "
+                              "criteria with HR and the works council; governance also published an "
+                              "AdverseImpactAlert on hr.governance.v1 and audited it."),
+            alert("HrmeshForgedOrForeignEvents",
+                  'sum by (reason) (increase(hrmesh_governance_events_total{outcome="suppressed", '
+                  'reason=~"forged_source|forged_type|foreign_tenant"}[15m])) > 0',
+                  "Governance suppressed {{ $value }} events for {{ $labels.reason }} in 15 minutes",
+                  severity="critical",
+                  description="Something publishes on a raw topic it does not own or for another tenant: "
+                              "check the Kafka ACLs (helm/hrmesh/README.md) and the audit trail."),
+        ]},
+        {"name": "hrmesh.delivery", "rules": [
+            alert("HrmeshDeadLetters",
+                  'sum by (consumer) (increase(hrmesh_events_handled_total{outcome="dead_letter"}[15m])) > 0',
+                  "Consumer group {{ $labels.consumer }} dead-lettered {{ $value }} events in 15 minutes",
+                  description="Inspect hr.dlq.{{ $labels.consumer }}.v1: the dlq_reason header says why."),
+            alert("HrmeshConsumerLag", "sum by (consumer, topic) (hrmesh_consumer_lag) > 10000",
+                  "{{ $labels.consumer }} is {{ $value }} events behind on {{ $labels.topic }}", duration="10m"),
+            alert("HrmeshOutboxBacklog", "max by (service) (hrmesh_outbox_backlog) > 10000",
+                  "{{ $labels.service }} has {{ $value }} events waiting in its outbox", duration="10m",
+                  description="The relay cannot publish: check the Kafka brokers and the service's logs."),
+        ]},
+        {"name": "hrmesh.rpc", "rules": [
+            alert("HrmeshRpcServerErrors",
+                  f'sum by (rpc_service) (rate({count}{{rpc_grpc_status_code=~"2|4|13|14|15"}}[5m]))'
+                  f" / sum by (rpc_service) (rate({count}[5m])) > 0.05",
+                  "{{ $labels.rpc_service }}: {{ $value | humanizePercentage }} of calls fail on the server side",
+                  duration="10m"),
+            alert("HrmeshRpcSlow",
+                  "histogram_quantile(0.99, sum by (le, rpc_service) "
+                  "(rate(rpc_server_duration_milliseconds_bucket[5m]))) > 1000",
+                  "{{ $labels.rpc_service }}: p99 latency {{ $value }} ms", duration="15m"),
+        ]},
+    ]}
+
+
+PLAIN = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*$")
+
+
+def scalar(value):
+    if isinstance(value, str) and PLAIN.match(value) and value.lower() not in {"true", "false", "null", "yes", "no"}:
+        return value
+    return json.dumps(value, ensure_ascii=False)
+
+
+def emit(value, indent=0):
+    """Block-style YAML (the subset integration-tests/tests/it/deploy.rs reads)."""
+    pad = " " * indent
+    out = []
+    items = value.items() if isinstance(value, dict) else [(None, v) for v in value]
+    for key, v in items:
+        head = f"{pad}{scalar(key)}:" if key is not None else f"{pad}-"
+        if isinstance(v, (dict, list)) and v:
+            out.append(head)
+            out.extend(emit(v, indent + 2))
+        else:
+            out.append(f"{head} {scalar(v) if not isinstance(v, (dict, list)) else ('{}' if isinstance(v, dict) else '[]')}")
+    return out
+
+
+def render():
+    files = {
+        os.path.join(OUT, name): json.dumps(dash, indent=2, ensure_ascii=False) + "\n"
+        for name, dash in [("hrmesh-rpc.json", rpc()), ("hrmesh-events.json", events()),
+                           ("hrmesh-governance.json", governance())]
+    }
+    files[RULES] = ("# GENERATED by scripts/gen-dashboards.py. Prometheus alerting rules for hrmesh:\n"
+                    "#   rule_files: [hrmesh-rules.yaml]   (or wrap in a PrometheusRule for the Prometheus Operator)\n"
+                    + "\n".join(emit(rules())) + "\n")
+    return files
 
 
 def main():
     check = "--check" in sys.argv[1:]
     stale = []
-    for name, dash in render().items():
-        text = json.dumps(dash, indent=2, ensure_ascii=False) + "\n"
-        path = os.path.join(OUT, name)
+    for path, text in render().items():
+        name = os.path.relpath(path, ROOT)
         if check:
             try:
                 with open(path) as f:
@@ -270,11 +354,11 @@ def main():
             except FileNotFoundError:
                 stale.append(name)
         else:
-            os.makedirs(OUT, exist_ok=True)
+            os.makedirs(os.path.dirname(path), exist_ok=True)
             with open(path, "w") as f:
                 f.write(text)
     if stale:
-        print(f"deploy/grafana out of date ({', '.join(stale)}): run scripts/gen-dashboards.py", file=sys.stderr)
+        print(f"out of date: {', '.join(stale)}: run scripts/gen-dashboards.py", file=sys.stderr)
         sys.exit(1)
 
 

@@ -1,6 +1,6 @@
 //! Deployment artefacts against the code they describe:
-//! - every metric (and label, and label value) the Grafana dashboards in `deploy/grafana` query
-//!   is really emitted: every service runs as its own `hrmesh serve` process in platform mode,
+//! - every metric (and label, and label value) the Grafana dashboards in `deploy/grafana` and
+//!   the alerting rules in `deploy/prometheus` query is really emitted: every service runs as its own `hrmesh serve` process in platform mode,
 //!   exporting OTLP to a receiver in this test, while the test drives traffic, refusals, consent
 //!   denials, suppressed events, retries, dead letters and an adverse-impact alert;
 //! - `deploy/asyncapi.yaml` lists exactly the event types the protos declare on each topic, with
@@ -325,7 +325,8 @@ struct Use {
     panels: BTreeSet<String>,
 }
 
-/// Every metric the dashboards query, from panel targets and template variables.
+/// Every metric the dashboards and alerting rules query, from panel targets, template variables
+/// and rule expressions.
 fn dashboard_uses() -> BTreeMap<String, Use> {
     let mut uses: BTreeMap<String, Use> = BTreeMap::new();
     let dir = repo_root().join("deploy/grafana");
@@ -355,6 +356,15 @@ fn dashboard_uses() -> BTreeMap<String, Use> {
         }
         for (panel, query) in queries {
             parse_query(&query, &panel, &mut uses);
+        }
+    }
+    // The alerting rules watch the same series.
+    let rules = repo_root().join("deploy/prometheus/hrmesh-rules.yaml");
+    let rules = parse_yaml(&std::fs::read_to_string(&rules).expect("deploy/prometheus/hrmesh-rules.yaml"));
+    for group in rules["groups"].as_array().expect("rule groups") {
+        for rule in group["rules"].as_array().expect("rules") {
+            let name = format!("alert {}", rule["alert"].as_str().expect("alert name"));
+            parse_query(rule["expr"].as_str().expect("expr"), &name, &mut uses);
         }
     }
     uses
