@@ -539,6 +539,8 @@ impl Platform {
                 .envs(env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
                 .env("HRMESH_GRPC__PORT", ports[service].to_string())
                 .env("HRMESH_DATA_DIR", logs.path().join(service))
+                // As the Helm chart sets them: per-pod series in every panel.
+                .env("OTEL_RESOURCE_ATTRIBUTES", format!("service.namespace=hrmesh,k8s.pod.name=hrmesh-{service}-0"))
                 .stdin(Stdio::null())
                 .stdout(log.try_clone().expect("log file"))
                 .stderr(log)
@@ -774,6 +776,13 @@ async fn every_metric_a_dashboard_queries_is_emitted_with_its_labels() {
     };
     platform.stop().await;
     assert!(gaps.is_empty(), "dashboards query what the code does not emit:\n{}", gaps.join("\n"));
+    // Resource attributes arrive too: every series can be split per service and pod.
+    let emitted = Emitted::from_exports(&exports.lock().expect("exports"));
+    let rpc = &emitted.series["rpc_server_duration_milliseconds_count"];
+    for service in SERVICES {
+        assert!(rpc["service_name"].contains(&format!("hrmesh-{service}")), "{service}: {:?}", rpc["service_name"]);
+        assert!(rpc["k8s_pod_name"].contains(&format!("hrmesh-{service}-0")), "{service}: {:?}", rpc["k8s_pod_name"]);
+    }
 }
 
 // ------------------------------------------------------------------------------ AsyncAPI
