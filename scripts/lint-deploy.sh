@@ -8,7 +8,7 @@
 #   - hardening and completeness of what the chart renders, values.schema.json rejecting bad
 #     values, README listing every value (scripts/check-deploy.py),
 #   - hadolint on every Dockerfile, the AsyncAPI document against the AsyncAPI 3 schema,
-#     the Grafana dashboards and the Collector configuration.
+#     the Grafana dashboards, alerting rules and the Collector configuration, shellcheck.
 # Exits non-zero on the first failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -70,5 +70,9 @@ log "hadolint"
 find . -path ./target -prune -o \( -name Dockerfile -o -name '*.Dockerfile' \) -print | while read -r f; do
   "$HRMESH_CACHE/bin/hadolint" --failure-threshold warning "$f"
 done
+
+log "shellcheck (deployment and platform scripts)"
+"$HRMESH_CACHE/bin/shellcheck" -x scripts/lint-deploy.sh scripts/gen-manifests.sh scripts/deploy-tools.sh \
+  scripts/platform-up.sh scripts/platform-down.sh scripts/platform-smoke.sh
 
 log "deploy lint passed in $(($(date +%s) - started)) s"

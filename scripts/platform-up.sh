@@ -27,6 +27,12 @@ if compgen -G "$RUN_DIR/pids/*.pid" >/dev/null; then
 fi
 rm -rf "$RUN_DIR/pids" "$RUN_DIR/data"
 mkdir -p "$RUN_DIR/pids" "$RUN_DIR/logs" "$RUN_DIR/data"
+# A failed start leaves nothing running.
+cleanup_on_failure() {
+  local rc=$?
+  if [ "$rc" -ne 0 ]; then HRMESH_PLATFORM_DIR="$RUN_DIR" scripts/platform-down.sh; fi
+}
+trap cleanup_on_failure EXIT
 
 if [ -z "${HRMESH_BIN:-}" ]; then
   log "building hrmesh"
@@ -47,6 +53,8 @@ run_id=$(date +%s)$$
 pg_base="${HRMESH_TEST_POSTGRES:-postgres://postgres@127.0.0.1:5432}"
 database="hrmesh_platform_$run_id"
 psql -X -q "$pg_base/postgres" -c "CREATE DATABASE $database" >/dev/null
+printf "export HRMESH_PLATFORM_DATABASE='%s'\nexport HRMESH_REDIS__URL=redis://127.0.0.1:6379\nexport HRMESH_REDIS__KEY_PREFIX='platform-%s:'\n" \
+  "$database" "$run_id" > "$RUN_DIR/env"
 
 kafka_port=$(free_port)
 "$HRMESH_CACHE/bin/tansu" broker --listener-url "tcp://127.0.0.1:$kafka_port" \
