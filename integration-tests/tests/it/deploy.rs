@@ -3,9 +3,10 @@
 //!   the alerting rules in `deploy/prometheus` query is really emitted: every service runs as its own `hrmesh serve` process in platform mode,
 //!   exporting OTLP to a receiver in this test, while the test drives traffic, refusals, consent
 //!   denials, suppressed events, retries, dead letters and an adverse-impact alert;
-//! - `deploy/asyncapi.yaml` lists exactly the event types the protos declare on each topic, with
-//!   their field numbers and types, and the governed variants carry exactly the fields the
-//!   running governance service's purposes registry keeps;
+//! - `deploy/asyncapi.yaml` has a channel for exactly the topics the services create and lists
+//!   exactly the event types the protos declare on each, with their field numbers and types; the
+//!   governed variants carry exactly the fields the running governance service's purposes
+//!   registry keeps;
 //! - the configuration the Helm chart renders (`deploy/kustomize/base`) is accepted by `hrmesh`.
 
 use std::{
@@ -1018,7 +1019,34 @@ async fn asyncapi_matches_the_protos_and_the_purposes_registry() {
     let app = TestApp::spawn(RunMode::Embedded).await;
     let mut gov = GovernanceServiceClient::new(app.authed("governance", "dpo-1", &[Role::Dpo]).await);
     let purposes = gov.list_purposes(pb::ListPurposesRequest {}).await.expect("purposes").into_inner().purposes;
+    // Every topic the services create is in the catalogue (dead letters: one per consumer group).
+    let log = format!("sqlite://{}?mode=ro", app.config.data_dir.join("events.db").display());
+    let mut log = sqlx::SqliteConnection::connect(&log).await.expect("embedded event log");
+    let created: BTreeSet<String> = sqlx::query_scalar("SELECT name FROM event_topics")
+        .fetch_all(&mut log)
+        .await
+        .expect("topics")
+        .into_iter()
+        .collect();
+    log.close().await.expect("close event log");
     app.stop().await;
+    let mut catalogued = BTreeSet::new();
+    for channel in doc["channels"].as_object().expect("channels").values() {
+        let address = channel["address"].as_str().expect("address");
+        match channel["parameters"].as_object() {
+            Some(parameters) => {
+                let (name, parameter) = parameters.iter().next().expect("one parameter");
+                for value in parameter["enum"].as_array().expect("parameter enum") {
+                    let value = value.as_str().expect("enum value");
+                    catalogued.insert(address.replace(&format!("{{{name}}}"), value));
+                }
+            }
+            None => {
+                catalogued.insert(address.to_owned());
+            }
+        }
+    }
+    assert_eq!(catalogued, created, "AsyncAPI channels vs the topics hrmesh creates");
     let mut governed: BTreeMap<String, BTreeMap<String, BTreeSet<String>>> = BTreeMap::new();
     for purpose in &purposes {
         for event in &purpose.events {
