@@ -1,6 +1,7 @@
 //! Skills: the competence model that recruiting, onboarding and performance reason about.
 
 mod grpc;
+pub mod lang;
 mod profile;
 
 use std::sync::Arc;
