@@ -21,6 +21,15 @@ impl Lang {
         }
     }
 
+    /// Position in [`Lang::ALL`] (and in per-language arrays).
+    pub fn index(self) -> usize {
+        match self {
+            Lang::En => 0,
+            Lang::Nl => 1,
+            Lang::De => 2,
+        }
+    }
+
     /// Parses an ISO 639-1 code or a BCP 47 tag (`nl-BE`, `de_AT`), case-insensitive.
     pub fn parse(tag: &str) -> Option<Lang> {
         let primary = tag.split(['-', '_']).next().unwrap_or_default().to_ascii_lowercase();

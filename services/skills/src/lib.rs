@@ -3,6 +3,7 @@
 mod grpc;
 pub mod lang;
 mod profile;
+pub mod taxonomy;
 
 use std::sync::Arc;
 
