@@ -1,7 +1,12 @@
 //! `hrmesh`: run the HR platform.
 
-use std::{path::PathBuf, process::ExitCode, time::Duration};
+use std::{
+    path::{Path, PathBuf},
+    process::ExitCode,
+    time::Duration,
+};
 
+use anyhow::Context;
 use clap::{Parser, Subcommand};
 use hrmesh_kit::{
     auth::{Role, TokenIssuer},
@@ -63,6 +68,11 @@ enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// Manage the skills service's data.
+    Skills {
+        #[command(subcommand)]
+        command: SkillsCommand,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -70,6 +80,17 @@ enum AuditCommand {
     /// Check the hash chain and every signed Merkle tree head of the audit trail; exits 2 on any
     /// modified, deleted, inserted or reordered record.
     Verify,
+}
+
+#[derive(Debug, Subcommand)]
+enum SkillsCommand {
+    /// Import the ESCO classification from the official CSV export (skills_en.csv, skillGroups_en.csv,
+    /// skillsHierarchy_en.csv, occupations_en.csv, the relation files, and nl/de label files when
+    /// present), replacing the set imported before. Nothing changes if any file is malformed.
+    ImportEsco {
+        /// Directory of the unzipped export.
+        dir: PathBuf,
+    },
 }
 
 fn main() -> ExitCode {
@@ -163,7 +184,49 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 }
             }
         }
+        Command::Skills { command: SkillsCommand::ImportEsco { dir } } => {
+            let config = load(cli.config.as_ref(), None)?;
+            import_esco(&config, &dir).await
+        }
     }
+}
+
+async fn import_esco(config: &Config, dir: &Path) -> anyhow::Result<ExitCode> {
+    let db = Database::connect(config, hrmesh_skills::NAME).await?;
+    let imported = match db.migrate(hrmesh_skills::definition().migrations).await {
+        Ok(()) => hrmesh_skills::esco::import(&db, dir).await.map_err(anyhow::Error::from),
+        Err(e) => Err(anyhow::anyhow!("migrating {}: {e}", hrmesh_skills::NAME)),
+    };
+    db.close().await;
+    let report = imported.with_context(|| format!("importing ESCO from {}", dir.display()))?;
+    for (file, records) in &report.files {
+        print_line(&format!("{file}: {records} records"));
+    }
+    for skipped in &report.skipped {
+        print_line(&format!("left out: {skipped}"));
+    }
+    let c = report.counts;
+    print_line(&format!(
+        "ESCO import #{}: {} skills, {} skill groups, {} broader relations, {} skill relations, {} occupations, \
+         {} occupation-skill relations, {} labels",
+        report.import_id.unwrap_or_default(),
+        c.skills,
+        c.groups,
+        c.broader,
+        c.relations,
+        c.occupations,
+        c.occupation_skills,
+        c.labels
+    ));
+    print_line(&format!(
+        "time: {:.2} s (parse and validate {:.2} s, store {:.2} s)",
+        report.elapsed.as_secs_f64(),
+        report.parse.as_secs_f64(),
+        report.store.as_secs_f64()
+    ));
+    print_line(hrmesh_skills::esco::ATTRIBUTION);
+    print_line(hrmesh_skills::esco::ADAPTATION);
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Command output for people and scripts.

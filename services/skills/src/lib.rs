@@ -1,5 +1,6 @@
 //! Skills: the competence model that recruiting, onboarding and performance reason about.
 
+pub mod esco;
 mod grpc;
 pub mod lang;
 mod profile;
