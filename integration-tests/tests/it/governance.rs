@@ -41,14 +41,14 @@ async fn governance(app: &TestApp, subject: &str, roles: &[Role]) -> Gov {
     GovernanceServiceClient::new(app.authed("governance", subject, roles).await)
 }
 
-async fn grant(app: &TestApp, subject: &str, purpose: &str) {
+pub(crate) async fn grant(app: &TestApp, subject: &str, purpose: &str) {
     let mut gov = governance(app, subject, &[Role::Employee]).await;
     let request =
         pb::GrantConsentRequest { subject: subject.into(), purpose: purpose.into(), notice_version: "2026-11".into() };
     gov.grant_consent(request).await.expect("grant consent");
 }
 
-fn field_violations(status: &tonic::Status) -> Vec<String> {
+pub(crate) fn field_violations(status: &tonic::Status) -> Vec<String> {
     status
         .get_details_bad_request()
         .map(|b| b.field_violations.into_iter().map(|v| v.field).collect())
@@ -269,7 +269,7 @@ async fn populate(app: &TestApp, person: &str) {
     };
     engagement.submit_pulse_answer(answer).await.expect("pulse");
     let mut skills = SkillsServiceClient::new(app.authed("skills", person, &[Role::Employee]).await);
-    let skill = DeclareSkillRequest { employee_id: person.into(), skill_id: "trade.welding".into(), level: 3 };
+    let skill = DeclareSkillRequest { employee_id: person.into(), skill_id: "trades.welding".into(), level: 3 };
     skills.declare_skill(skill).await.expect("skill");
     let mut performance = PerformanceServiceClient::new(app.authed("performance", "mgr-1", &[Role::Manager]).await);
     let feedback = RecordFeedbackRequest {
@@ -354,7 +354,7 @@ async fn access_request_gathers_every_service(mode: RunMode) {
     for (service, kind) in [
         ("onboarding", "onboardings"),
         ("engagement", "pulse_answers"),
-        ("skills", "declared_skills"),
+        ("skills", "skill_profile"),
         ("performance", "feedback_received"),
         ("selfservice", "conversations"),
         ("governance", "consents"),

@@ -9,6 +9,7 @@ mod flow;
 mod governance;
 mod helpers;
 mod services;
+mod skills;
 
 /// Generates `<name>::embedded` and `<name>::platform` tests from `async fn name(RunMode)`.
 macro_rules! both_modes {

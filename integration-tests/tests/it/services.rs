@@ -50,18 +50,20 @@ async fn every_service_emits_governed_events(mode: RunMode) {
 
     let mut skills = SkillsServiceClient::new(app.authed("skills", "emp-1", &[Role::Employee]).await);
     skills
-        .declare_skill(DeclareSkillRequest { employee_id: "emp-1".into(), skill_id: "trade.welding".into(), level: 2 })
+        .declare_skill(DeclareSkillRequest { employee_id: "emp-1".into(), skill_id: "trades.welding".into(), level: 2 })
         .await
         .expect("declare");
     let profile = skills
-        .declare_skill(DeclareSkillRequest { employee_id: "emp-1".into(), skill_id: "trade.welding".into(), level: 4 })
+        .declare_skill(DeclareSkillRequest { employee_id: "emp-1".into(), skill_id: "trades.welding".into(), level: 4 })
         .await
         .expect("update")
         .into_inner();
     assert_eq!(profile.skills.len(), 1);
     assert_eq!(profile.skills[0].level, 4);
-    let missing =
-        skills.get_skill_profile(GetSkillProfileRequest { employee_id: "emp-9".into() }).await.expect_err("other");
+    let missing = skills
+        .get_skill_profile(GetSkillProfileRequest { employee_id: "emp-9".into(), ..Default::default() })
+        .await
+        .expect_err("other");
     assert_eq!(missing.code(), Code::PermissionDenied);
 
     let mut performance = PerformanceServiceClient::new(app.authed("performance", "mgr-1", &[Role::Manager]).await);

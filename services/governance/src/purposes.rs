@@ -173,7 +173,7 @@ pub static PURPOSES: &[Purpose] = &[
         consent_required: false,
         retention_days: 1825,
         ai_act_risk: "none",
-        events: &[("hrmesh.skills.v1.SkillProfileChanged", &["skill_id", "level"])],
+        events: &[("hrmesh.skills.v1.SkillProfileChanged", &["skill_id", "level", "source", "previous_level"])],
         recipients: HR,
     },
     Purpose {
@@ -185,7 +185,25 @@ pub static PURPOSES: &[Purpose] = &[
         consent_required: true,
         retention_days: 1825,
         ai_act_risk: "limited",
-        events: &[],
+        events: &[("hrmesh.skills.v1.SkillProfileChanged", &["skill_id", "level", "source", "previous_level"])],
+        recipients: HR,
+    },
+    Purpose {
+        id: "skills.development",
+        service: "skills",
+        description: "Gap analyses against roles and personalised learning paths; people and their managers decide what to learn",
+        legal_basis: INTEREST,
+        data_categories: &["skills", "proficiency levels", "roles", "learning paths"],
+        consent_required: false,
+        retention_days: 1095,
+        ai_act_risk: "minimal",
+        events: &[
+            ("hrmesh.skills.v1.SkillGapIdentified", &["role_id", "missing_skill_ids", "coverage"]),
+            (
+                "hrmesh.skills.v1.LearningPathAssigned",
+                &["path_id", "role_id", "skill_ids", "course_ids", "total_hours"],
+            ),
+        ],
         recipients: HR,
     },
     Purpose {
