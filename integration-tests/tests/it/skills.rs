@@ -202,6 +202,33 @@ async fn gap_analysis_transfer_candidates_and_team_plans(mode: RunMode) {
         ranked[1].to_learn.iter().any(|s| s.skill.as_ref().is_some_and(|s| s.skill_id == "trades.mig_mag_welding"))
     );
 
+    // Candidates' skill sets scored the same way, statelessly (recruiting's matching uses this).
+    let set = |id: &str, skills: &[(&str, u32)]| pb::SkillSet {
+        id: id.into(),
+        skills: skills.iter().map(|(s, l)| pb::CourseSkill { skill_id: (*s).into(), level: *l }).collect(),
+    };
+    let matched = hr
+        .match_profiles(pb::MatchProfilesRequest {
+            requirements: vec![req("trades.mig_mag_welding", 3, true)],
+            profiles: vec![set("tig", &[("trades.tig_welding", 4)]), set("none", &[])],
+            locale: "en".into(),
+        })
+        .await
+        .expect("match")
+        .into_inner()
+        .matches;
+    assert_eq!(matched[0].requirements[0].status, "covered_by_related");
+    assert!(matched[0].requirements[0].credit > 1.0 && matched[1].coverage == 0.0, "{matched:?}");
+    let bad = pb::MatchProfilesRequest {
+        requirements: vec![req("trades.mig_mag_welding", 3, true)],
+        profiles: vec![set("x", &[("it.nope", 3)])],
+        ..Default::default()
+    };
+    assert_eq!(
+        field_violations(&hr.match_profiles(bad).await.expect_err("unknown")),
+        ["profiles[0].skills[0].skill_id"]
+    );
+
     let team = pb::AnalyzeTeamGapRequest {
         employee_ids: vec!["ana".into(), "bob".into(), "cem".into()],
         targets: vec![pb::TeamTarget { skill_id: "trades.welding".into(), level: 3, headcount: 3 }],

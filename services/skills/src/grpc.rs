@@ -36,6 +36,8 @@ const PEOPLE: [Role; 4] = [Role::HrAdmin, Role::Manager, Role::Employee, Role::S
 pub const MAX_TEXT_BYTES: usize = 1 << 20;
 /// Purpose of gap analyses and learning paths.
 pub const DEVELOPMENT_PURPOSE: &str = "skills.development";
+/// Most skill sets one MatchProfiles call scores.
+const MAX_PROFILES: usize = 2000;
 
 pub struct Api {
     ctx: ServiceContext,
@@ -486,20 +488,7 @@ impl SkillsService for Api {
                 role.requirements.len()
             ),
         };
-        let requirements = result
-            .requirements
-            .iter()
-            .map(|q| pb::RequirementGap {
-                skill: Some(skill_ref(t, &t.get(q.requirement.skill).id, lang)),
-                essential: q.requirement.essential,
-                required_level: q.requirement.level,
-                current_level: q.current,
-                status: q.status.as_str().into(),
-                related: q.related.map(|(s, ..)| skill_ref(t, &t.get(s).id, lang)),
-                relatedness: q.related.map_or(0.0, |r| r.2),
-                explanation: gap::explain(t, q, lang),
-            })
-            .collect();
+        let requirements = result.requirements.iter().map(|q| requirement_to_proto(t, q, lang)).collect();
         Ok(Response::new(pb::GapReport {
             employee_id: employee,
             role_id: role.id,
@@ -641,6 +630,69 @@ impl SkillsService for Api {
             })
             .collect();
         Ok(Response::new(pb::FindTransferCandidatesResponse { candidates }))
+    }
+
+    async fn match_profiles(
+        &self,
+        request: Request<pb::MatchProfilesRequest>,
+    ) -> Result<Response<pb::MatchProfilesResponse>, Status> {
+        self.caller(&request, &[Role::HrAdmin, Role::Service], "MatchProfiles").await?;
+        let req = request.get_ref();
+        let model = self.catalog.get();
+        let t = &model.taxonomy;
+        let mut v = Violations::default();
+        let lang = locale(&mut v, &req.locale);
+        if req.requirements.is_empty() {
+            v.add("requirements", "name at least one required skill");
+        }
+        let reqs = roles::requirements(
+            t,
+            "requirements",
+            req.requirements.iter().map(|r| (r.skill_id.clone(), r.level, r.essential)),
+            &mut v,
+        );
+        if req.profiles.len() > MAX_PROFILES {
+            v.add("profiles", format!("at most {MAX_PROFILES} per call"));
+        }
+        let mut profiles = Vec::with_capacity(req.profiles.len());
+        for (i, p) in req.profiles.iter().enumerate() {
+            v.check(identifier(&format!("profiles[{i}].id"), &p.id));
+            let mut have = HashMap::new();
+            for (j, s) in p.skills.iter().enumerate() {
+                // Unknown ids are named, so a caller with a stale taxonomy learns which ones.
+                match t.skill(&s.skill_id) {
+                    Some(ix) => {
+                        if let Some(level) =
+                            v.check(profile::level(&format!("profiles[{i}].skills[{j}].level"), s.level))
+                        {
+                            let slot = have.entry(ix).or_insert(0);
+                            *slot = level.max(*slot);
+                        }
+                    }
+                    None => {
+                        v.add(&format!("profiles[{i}].skills[{j}].skill_id"), format!("unknown skill {:?}", s.skill_id))
+                    }
+                }
+            }
+            profiles.push(have);
+        }
+        v.finish()?;
+        let supports = gap::supports(&model.graph, &reqs);
+        let matches = req
+            .profiles
+            .iter()
+            .zip(&profiles)
+            .map(|(p, have)| {
+                let g = gap::person_gap(&model.graph, &supports, have, &reqs);
+                pb::ProfileMatch {
+                    id: p.id.clone(),
+                    coverage: g.coverage,
+                    gap: g.gap,
+                    requirements: g.requirements.iter().map(|q| requirement_to_proto(t, q, lang)).collect(),
+                }
+            })
+            .collect();
+        Ok(Response::new(pb::MatchProfilesResponse { matches, attribution: model.attribution() }))
     }
 
     async fn create_course(&self, request: Request<pb::Course>) -> Result<Response<pb::Course>, Status> {
@@ -798,6 +850,20 @@ impl SkillsService for Api {
         };
         let model = self.catalog.get();
         Ok(Response::new(demand::forecast(&self.ctx, &model.taxonomy, params).await.map_err(ApiError::from)?))
+    }
+}
+
+fn requirement_to_proto(t: &Taxonomy, q: &gap::RequirementGap, lang: Lang) -> pb::RequirementGap {
+    pb::RequirementGap {
+        skill: Some(skill_ref(t, &t.get(q.requirement.skill).id, lang)),
+        essential: q.requirement.essential,
+        required_level: q.requirement.level,
+        current_level: q.current,
+        status: q.status.as_str().into(),
+        related: q.related.map(|(s, ..)| skill_ref(t, &t.get(s).id, lang)),
+        relatedness: q.related.map_or(0.0, |r| r.2),
+        explanation: gap::explain(t, q, lang),
+        credit: q.credit,
     }
 }
 
