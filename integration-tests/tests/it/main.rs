@@ -8,6 +8,7 @@ mod deploy;
 mod flow;
 mod governance;
 mod helpers;
+mod recruiting;
 mod services;
 mod skills;
 

@@ -41,7 +41,11 @@ pub static PURPOSES: &[Purpose] = &[
         consent_required: false,
         retention_days: 28,
         ai_act_risk: "none",
-        events: &[("hrmesh.recruiting.v1.CandidateApplied", &["application_id", "job_id", "source"])],
+        events: &[
+            ("hrmesh.recruiting.v1.CandidateApplied", &["application_id", "job_id", "source"]),
+            ("hrmesh.recruiting.v1.JobOpened", &["job_id", "title", "skill_ids"]),
+            ("hrmesh.recruiting.v1.StageChanged", &["application_id", "job_id", "stage"]),
+        ],
         recipients: &["recruiters", "hiring managers", "hrmesh analytics (pseudonymised)"],
     },
     Purpose {
@@ -77,7 +81,7 @@ pub static PURPOSES: &[Purpose] = &[
         consent_required: true,
         retention_days: 365,
         ai_act_risk: "limited",
-        events: &[],
+        events: &[("hrmesh.recruiting.v1.OutreachSent", &["draft_id", "job_id", "language"])],
         recipients: &["recruiters"],
     },
     Purpose {

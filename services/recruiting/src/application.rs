@@ -6,7 +6,7 @@ use hrmesh_kit::{
     error::{identifier, required_text},
     events::raw_topic,
     outbox,
-    privacy::{Person, PersonData},
+    privacy::{Erase, Person, PersonData, Table, Tables},
     service::ServiceContext,
     time,
 };
@@ -77,7 +77,7 @@ impl NewApplication {
     }
 }
 
-const COLUMNS: &str = "id, candidate_id, job_id, full_name, email, source, applied_at";
+const COLUMNS: &str = "id, candidate_id, job_id, full_name, email, source, applied_at, stage";
 
 /// Shown in place of a personal field whose person key was destroyed.
 const ERASED: &str = "[erased]";
@@ -100,6 +100,7 @@ async fn from_row(conn: &mut AnyConnection, vault: &Vault, row: &AnyRow) -> Resu
         email,
         source: row.try_get(5)?,
         applied_at: Some(time::timestamp(row.try_get(6)?)),
+        stage: row.try_get(7)?,
     })
 }
 
@@ -119,6 +120,7 @@ pub async fn submit(ctx: &ServiceContext, new: NewApplication) -> Result<Applica
         email: new.email,
         source: new.source,
         applied_at: Some(time::timestamp(time::now_ms())),
+        stage: "applied".into(),
     };
     let mut tx = ctx.db.begin().await?;
     let inserted = insert(&mut tx, &ctx.vault, &application, new.idempotency_key.as_deref()).await;
@@ -197,6 +199,18 @@ async fn select(
     Ok(out)
 }
 
+/// Candidate data besides applications. The CV document, contact details and outreach texts are
+/// sealed with the candidate's key, which erasure destroys; the rows go too.
+static OTHER_TABLES: Tables = Tables(&[
+    Table { kind: "cv", table: "candidates", column: "candidate_id", erase: Erase::Delete },
+    Table { kind: "cv_skills", table: "candidate_skills", column: "candidate_id", erase: Erase::Delete },
+    Table { kind: "decisions", table: "stage_history", column: "candidate_id", erase: Erase::Delete },
+    Table { kind: "outreach", table: "outreach", column: "candidate_id", erase: Erase::Delete },
+    Table { kind: "hire_outcomes", table: "outcomes", column: "candidate_id", erase: Erase::Delete },
+    Table { kind: "decisions_taken", table: "stage_history", column: "reviewer", erase: Erase::Anonymise },
+    Table { kind: "outreach_approved", table: "outreach", column: "approved_by", erase: Erase::Anonymise },
+]);
+
 /// What recruiting holds about candidates, for access requests and erasure.
 pub struct CandidateData;
 
@@ -219,17 +233,28 @@ impl PersonData for CandidateData {
                 })
             })
             .collect();
-        Ok(serde_json::Map::from_iter([("applications".to_owned(), serde_json::Value::Array(records))]))
+        let mut out = serde_json::Map::from_iter([("applications".to_owned(), serde_json::Value::Array(records))]);
+        if let Some(profile) =
+            crate::candidates::export(conn, vault, person.subject).await.map_err(|e| anyhow::anyhow!("{e}"))?
+        {
+            out.insert("cv_profile".into(), profile);
+        }
+        out.extend(OTHER_TABLES.export(conn, vault, person).await?);
+        Ok(out)
     }
 
     async fn erase(&self, tx: &mut AnyConnection, person: &Person<'_>) -> anyhow::Result<Vec<ErasedItem>> {
-        let done =
-            sqlx::query("DELETE FROM applications WHERE candidate_id = $1").bind(person.subject).execute(tx).await?;
-        Ok(vec![ErasedItem {
+        let done = sqlx::query("DELETE FROM applications WHERE candidate_id = $1")
+            .bind(person.subject)
+            .execute(&mut *tx)
+            .await?;
+        let mut erased = vec![ErasedItem {
             kind: "applications".into(),
             count: u32::try_from(done.rows_affected()).unwrap_or(u32::MAX),
             action: "deleted".into(),
-        }])
+        }];
+        erased.extend(OTHER_TABLES.erase(tx, person).await?);
+        Ok(erased)
     }
 }
 

@@ -2,7 +2,18 @@
 //! the service recommends and explains, people decide.
 
 mod application;
+mod candidates;
+mod cv;
+mod decisions;
+mod funnel;
 mod grpc;
+mod intake;
+pub mod jobs;
+pub mod matching;
+mod outreach;
+pub mod predictive;
+mod remote;
+mod shortlist;
 
 use hrmesh_kit::{
     auth::Authenticator,
@@ -29,7 +40,9 @@ struct Recruiting {
 impl Service for Recruiting {
     fn register(&self, routes: &mut RoutesBuilder, auth: &Authenticator) -> Vec<&'static str> {
         let api = grpc::Api::new(self.ctx.clone());
-        routes.add_service(RecruitingServiceServer::with_interceptor(api, auth.interceptor()));
+        // CVs up to intake's limit (10 MiB) must reach the handler, which answers with a clear reason.
+        let server = RecruitingServiceServer::new(api).max_decoding_message_size(intake::MAX_REQUEST_BYTES);
+        routes.add_service(tonic::service::interceptor::InterceptedService::new(server, auth.interceptor()));
         vec![<RecruitingServiceServer<grpc::Api> as NamedService>::NAME]
     }
 

@@ -1,0 +1,116 @@
+//! Funnel figures: how many applications reached each stage, conversion between stages and
+//! per source, and time to hire — for one job or overall.
+
+use std::collections::BTreeMap;
+
+use hrmesh_kit::service::ServiceContext;
+use hrmesh_proto::recruiting::v1::{Funnel, SourceCount, StageCount};
+use sqlx::Row;
+
+use crate::decisions::STAGES;
+
+/// Per application: source, furthest stage reached (index into STAGES), and days to hire.
+#[derive(Debug, Clone)]
+pub struct Journey {
+    pub source: String,
+    pub reached: usize,
+    pub days_to_hire: Option<f64>,
+}
+
+pub async fn journeys(ctx: &ServiceContext, job: Option<&str>) -> Result<Vec<Journey>, sqlx::Error> {
+    let apps =
+        sqlx::query("SELECT id, source, applied_at, stage, job_id FROM applications").fetch_all(ctx.db.pool()).await?;
+    let history =
+        sqlx::query("SELECT application_id, stage, changed_at FROM stage_history").fetch_all(ctx.db.pool()).await?;
+    let mut furthest: BTreeMap<String, (usize, Option<i64>)> = BTreeMap::new();
+    for h in &history {
+        let (app, stage, at): (String, String, i64) = (h.try_get(0)?, h.try_get(1)?, h.try_get(2)?);
+        if let Some(i) = STAGES.iter().position(|s| *s == stage) {
+            let entry = furthest.entry(app).or_insert((0, None));
+            entry.0 = entry.0.max(i);
+            if stage == "hired" {
+                entry.1 = Some(at);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for a in &apps {
+        let job_id: String = a.try_get(4)?;
+        if job.is_some_and(|j| j != job_id) {
+            continue;
+        }
+        let id: String = a.try_get(0)?;
+        let applied_at: i64 = a.try_get(2)?;
+        let (reached, hired_at) = furthest.get(&id).copied().unwrap_or((0, None));
+        out.push(Journey {
+            source: a.try_get(1)?,
+            reached,
+            days_to_hire: hired_at.map(|h| (h - applied_at) as f64 / 86_400_000.0),
+        });
+    }
+    Ok(out)
+}
+
+pub fn compute(journeys: &[Journey]) -> Funnel {
+    let reached = |i: usize| journeys.iter().filter(|j| j.reached >= i).count() as u32;
+    let stages = STAGES
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let now = reached(i);
+            let before = if i == 0 { now } else { reached(i - 1) };
+            StageCount {
+                stage: (*s).into(),
+                reached: now,
+                conversion: if before == 0 { 0.0 } else { f64::from(now) / f64::from(before) },
+            }
+        })
+        .collect();
+    let hired_index = STAGES.len() - 1;
+    let mut by_source: BTreeMap<&str, (u32, u32)> = BTreeMap::new();
+    for j in journeys {
+        let e = by_source.entry(j.source.as_str()).or_default();
+        e.0 += 1;
+        e.1 += u32::from(j.reached >= hired_index);
+    }
+    let sources = by_source
+        .into_iter()
+        .map(|(s, (n, h))| SourceCount {
+            source: s.into(),
+            applications: n,
+            hired: h,
+            conversion: f64::from(h) / f64::from(n),
+        })
+        .collect();
+    let mut days: Vec<f64> = journeys.iter().filter_map(|j| j.days_to_hire).collect();
+    days.sort_by(f64::total_cmp);
+    let median = match days.len() {
+        0 => 0.0,
+        n if n % 2 == 1 => days[n / 2],
+        n => (days[n / 2 - 1] + days[n / 2]) / 2.0,
+    };
+    Funnel { stages, sources, median_days_to_hire: median, hires: days.len() as u32 }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn conversion_per_stage_and_source_and_median_time_to_hire() {
+        let j = |source: &str, reached, days| Journey { source: source.into(), reached, days_to_hire: days };
+        let f = compute(&[
+            j("website", 4, Some(20.0)),
+            j("website", 1, None),
+            j("referral", 4, Some(10.0)),
+            j("referral", 0, None),
+        ]);
+        let reached: Vec<u32> = f.stages.iter().map(|s| s.reached).collect();
+        assert_eq!(reached, [4, 3, 2, 2, 2]);
+        assert!((f.stages[1].conversion - 0.75).abs() < 1e-9);
+        assert_eq!(f.hires, 2);
+        assert!((f.median_days_to_hire - 15.0).abs() < 1e-9);
+        let web = f.sources.iter().find(|s| s.source == "website").expect("website");
+        assert_eq!((web.applications, web.hired), (2, 1));
+    }
+}

@@ -1,0 +1,339 @@
+//! Job requisitions: must-have and nice-to-have skills, languages, experience, education,
+//! location and hours — entered as fields or extracted from the advertisement by the skills
+//! service. Opening a job emits `JobOpened` and records the requisition for skill demand.
+
+use hrmesh_kit::{
+    ApiError, FieldViolation, Violations,
+    error::{identifier, required_text},
+    events::raw_topic,
+    outbox,
+    service::ServiceContext,
+    time,
+};
+use hrmesh_proto::{
+    recruiting::v1::{CreateJobRequest, Job, JobOpened, LanguageRequirement, SkillRequirement},
+    skills::v1::{ExtractSkillsRequest, RecordRequisitionRequest},
+};
+use sqlx::Row;
+
+use crate::{application::PURPOSE, remote};
+
+pub const EDUCATION: [&str; 6] = ["none", "secondary", "vocational", "bachelor", "master", "doctorate"];
+pub const CEFR: [&str; 7] = ["A1", "A2", "B1", "B2", "C1", "C2", "native"];
+/// Level assumed for a skill named in an advertisement.
+const AD_LEVEL: u32 = 3;
+/// Level assumed for a language named in an advertisement.
+const AD_LANGUAGE_LEVEL: &str = "B2";
+
+/// Ordinal of an education level (`none` = 0).
+pub fn education_rank(level: &str) -> Option<usize> {
+    EDUCATION.iter().position(|e| *e == level)
+}
+
+/// Ordinal of a CEFR level (A1 = 0 … C2 = 5, native = 6).
+pub fn cefr_rank(level: &str) -> Option<usize> {
+    CEFR.iter().position(|c| c.eq_ignore_ascii_case(level))
+}
+
+/// Taxonomy language skills that an advertisement may name, as ISO 639-1 codes.
+const LANGUAGE_SKILLS: [(&str, &str); 12] = [
+    ("lang.dutch", "nl"),
+    ("lang.german", "de"),
+    ("lang.english", "en"),
+    ("lang.french", "fr"),
+    ("lang.polish", "pl"),
+    ("lang.turkish", "tr"),
+    ("lang.arabic", "ar"),
+    ("lang.spanish", "es"),
+    ("lang.italian", "it"),
+    ("lang.romanian", "ro"),
+    ("lang.portuguese", "pt"),
+    ("lang.russian", "ru"),
+];
+
+/// Words by which an advertisement marks a requirement as nice-to-have (nl, de, en).
+const NICE_CUES: [&str; 16] = [
+    "pre",
+    "pluspunt",
+    "een plus",
+    "bij voorkeur",
+    "wünschenswert",
+    "von vorteil",
+    "ein plus",
+    "idealerweise",
+    "nice to have",
+    "a plus",
+    "an advantage",
+    "preferred",
+    "is a bonus",
+    "optioneel",
+    "optional",
+    "wenn möglich",
+];
+
+fn skills(field: &str, items: &[SkillRequirement], v: &mut Violations) -> Vec<SkillRequirement> {
+    items
+        .iter()
+        .enumerate()
+        .filter_map(|(i, s)| {
+            let id = v.check(identifier(&format!("{field}[{i}].skill_id"), &s.skill_id))?;
+            let level = if s.level == 0 { AD_LEVEL } else { s.level };
+            if !(1..=5).contains(&level) {
+                v.add(&format!("{field}[{i}].level"), "must be between 1 and 5 (0 for the default 3)");
+                return None;
+            }
+            Some(SkillRequirement { skill_id: id, level })
+        })
+        .collect()
+}
+
+fn languages(items: &[LanguageRequirement], v: &mut Violations) -> Vec<LanguageRequirement> {
+    items
+        .iter()
+        .enumerate()
+        .filter_map(|(i, l)| {
+            let code = l.language.trim().to_ascii_lowercase();
+            if code.len() != 2 || !code.chars().all(|c| c.is_ascii_lowercase()) {
+                v.add(&format!("languages[{i}].language"), "must be an ISO 639-1 code such as nl");
+                return None;
+            }
+            let Some(rank) = cefr_rank(l.level.trim()) else {
+                v.add(&format!("languages[{i}].level"), "must be a CEFR level A1…C2 or native");
+                return None;
+            };
+            Some(LanguageRequirement { language: code, level: CEFR[rank].to_owned() })
+        })
+        .collect()
+}
+
+/// The sentence of `text` around byte offset `at`, lower-cased.
+fn sentence_around(text: &str, at: usize) -> String {
+    let at = at.min(text.len());
+    let start = text[..at].rfind(['.', '!', '?', '\n', ';']).map_or(0, |i| i + 1);
+    let end = text[at..].find(['.', '!', '?', '\n', ';']).map_or(text.len(), |i| at + i);
+    text[start..end].to_lowercase()
+}
+
+/// Whether a (lower-cased) sentence marks what it names as nice-to-have; cues match whole words.
+fn is_nice_to_have(sentence: &str) -> bool {
+    let words: Vec<&str> = sentence.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
+    let padded = format!(" {} ", words.join(" "));
+    NICE_CUES.iter().any(|cue| padded.contains(&format!(" {cue} ")))
+}
+
+/// Requirements found in an advertisement by the skills service.
+async fn from_ad(
+    ctx: &ServiceContext,
+    ad: &str,
+) -> Result<(Vec<SkillRequirement>, Vec<SkillRequirement>, Vec<LanguageRequirement>), ApiError> {
+    let mut client = remote::skills(ctx)?;
+    let request = remote::request(ctx, ExtractSkillsRequest { text: ad.to_owned(), ..Default::default() })?;
+    let found = client.extract_skills(request).await.map_err(|s| remote::peer_error("skills", &s))?.into_inner();
+    let (mut must, mut nice, mut langs) = (Vec::new(), Vec::new(), Vec::new());
+    for s in found.skills {
+        let Some(skill) = s.skill else { continue };
+        if let Some((_, code)) = LANGUAGE_SKILLS.iter().find(|(id, _)| *id == skill.skill_id) {
+            langs.push(LanguageRequirement { language: (*code).to_owned(), level: AD_LANGUAGE_LEVEL.to_owned() });
+            continue;
+        }
+        let at = s.evidence.as_ref().map_or(0, |e| e.start as usize);
+        let sentence = sentence_around(ad, at);
+        let requirement = SkillRequirement { skill_id: skill.skill_id, level: AD_LEVEL };
+        if is_nice_to_have(&sentence) {
+            nice.push(requirement);
+        } else {
+            must.push(requirement);
+        }
+    }
+    Ok((must, nice, langs))
+}
+
+pub async fn create(ctx: &ServiceContext, req: &CreateJobRequest) -> Result<Job, ApiError> {
+    let mut v = Violations::default();
+    let job_id = v.check(identifier("job_id", &req.job_id));
+    let title = v.check(required_text("title", &req.title, 200));
+    let mut must = skills("must", &req.must, &mut v);
+    let mut nice = skills("nice", &req.nice, &mut v);
+    let mut langs = languages(&req.languages, &mut v);
+    let education = if req.education.is_empty() { "none" } else { req.education.as_str() };
+    if education_rank(education).is_none() {
+        v.add("education", format!("must be one of {}", EDUCATION.join(", ")));
+    }
+    if req.min_years_experience > 50 {
+        v.add("min_years_experience", "at most 50");
+    }
+    if req.hours_per_week > 60 {
+        v.add("hours_per_week", "at most 60");
+    }
+    if req.ad_text.len() > 100_000 {
+        v.add("ad_text", "at most 100000 bytes");
+    }
+    let extract = must.is_empty() && nice.is_empty();
+    if extract && req.ad_text.trim().is_empty() {
+        v.add("must", "give skill requirements, or an ad_text to extract them from");
+    }
+    let (Some(job_id), Some(title)) = (job_id, title) else { return Err(v.into_error()) };
+    v.finish()?;
+    if extract {
+        let (m, n, l) = from_ad(ctx, &req.ad_text).await?;
+        if m.is_empty() && n.is_empty() {
+            return Err(ApiError::InvalidArgument(vec![FieldViolation::new(
+                "ad_text",
+                "no skills recognised in the advertisement: name the requirements in must/nice",
+            )]));
+        }
+        (must, nice) = (m, n);
+        for l in l {
+            if !langs.iter().any(|x| x.language == l.language) {
+                langs.push(l);
+            }
+        }
+    }
+    let all: Vec<String> = must.iter().chain(&nice).map(|s| s.skill_id.clone()).collect();
+    let opened_at = time::now_ms();
+    let job = Job {
+        job_id,
+        title,
+        must,
+        nice,
+        languages: langs,
+        min_years_experience: req.min_years_experience,
+        education: education.to_owned(),
+        location: req.location.trim().to_owned(),
+        hours_per_week: req.hours_per_week,
+        ad_text: req.ad_text.clone(),
+        extracted: extract,
+        opened_at: Some(time::timestamp(opened_at)),
+    };
+    // Skills checks the ids and records the requisition for demand forecasting; an unknown id
+    // comes back as INVALID_ARGUMENT naming it, before anything is stored here.
+    let mut client = remote::skills(ctx)?;
+    let requisition = RecordRequisitionRequest {
+        requisition_id: job.job_id.clone(),
+        skill_ids: all.clone(),
+        opened_at: job.opened_at,
+        closed_at: None,
+    };
+    if !all.is_empty() {
+        client
+            .record_requisition(remote::request(ctx, requisition)?)
+            .await
+            .map_err(|s| remote::peer_error("skills", &s))?;
+    }
+    let mut tx = ctx.db.begin().await?;
+    let inserted = sqlx::query(
+        "INSERT INTO jobs (job_id, title, min_years, education, location, hours_per_week, ad_text, extracted, opened_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(&job.job_id)
+    .bind(&job.title)
+    .bind(i64::from(job.min_years_experience))
+    .bind(&job.education)
+    .bind(&job.location)
+    .bind(i64::from(job.hours_per_week))
+    .bind(&job.ad_text)
+    .bind(i64::from(extract))
+    .bind(opened_at)
+    .execute(&mut *tx)
+    .await;
+    inserted.map_err(|e| ApiError::on_conflict(e, || format!("job {} already exists", job.job_id)))?;
+    for (s, essential) in job.must.iter().map(|s| (s, true)).chain(job.nice.iter().map(|s| (s, false))) {
+        sqlx::query("INSERT INTO job_skills (job_id, skill_id, level, essential) VALUES ($1, $2, $3, $4) ON CONFLICT (job_id, skill_id) DO NOTHING")
+            .bind(&job.job_id)
+            .bind(&s.skill_id)
+            .bind(i64::from(s.level))
+            .bind(i64::from(essential))
+            .execute(&mut *tx)
+            .await?;
+    }
+    for l in &job.languages {
+        sqlx::query("INSERT INTO job_languages (job_id, language, level) VALUES ($1, $2, $3) ON CONFLICT (job_id, language) DO NOTHING")
+            .bind(&job.job_id)
+            .bind(&l.language)
+            .bind(&l.level)
+            .execute(&mut *tx)
+            .await?;
+    }
+    let event = JobOpened { job_id: job.job_id.clone(), title: job.title.clone(), skill_ids: all };
+    outbox::enqueue(&mut tx, &raw_topic(crate::NAME), &ctx.events.envelope(&job.job_id, PURPOSE, &event)).await?;
+    ctx.commit(tx).await?;
+    Ok(job)
+}
+
+pub async fn get(ctx: &ServiceContext, job_id: &str) -> Result<Job, ApiError> {
+    let id = identifier("job_id", job_id).map_err(|v| ApiError::InvalidArgument(vec![v]))?;
+    let pool = ctx.db.pool();
+    let row = sqlx::query(
+        "SELECT title, min_years, education, location, hours_per_week, ad_text, extracted, opened_at FROM jobs WHERE job_id = $1",
+    )
+    .bind(&id)
+    .fetch_optional(pool)
+    .await?
+    .ok_or_else(|| ApiError::NotFound(format!("no job {id}")))?;
+    let mut job = Job {
+        job_id: id.clone(),
+        title: row.try_get(0)?,
+        min_years_experience: u32::try_from(row.try_get::<i64, _>(1)?).unwrap_or(0),
+        education: row.try_get(2)?,
+        location: row.try_get(3)?,
+        hours_per_week: u32::try_from(row.try_get::<i64, _>(4)?).unwrap_or(0),
+        ad_text: row.try_get(5)?,
+        extracted: hrmesh_kit::db::get_bool(&row, 6)?,
+        opened_at: Some(time::timestamp(row.try_get(7)?)),
+        ..Default::default()
+    };
+    for r in sqlx::query("SELECT skill_id, level, essential FROM job_skills WHERE job_id = $1 ORDER BY skill_id")
+        .bind(&id)
+        .fetch_all(pool)
+        .await?
+    {
+        let s =
+            SkillRequirement { skill_id: r.try_get(0)?, level: u32::try_from(r.try_get::<i64, _>(1)?).unwrap_or(3) };
+        if hrmesh_kit::db::get_bool(&r, 2)? { job.must.push(s) } else { job.nice.push(s) }
+    }
+    for r in sqlx::query("SELECT language, level FROM job_languages WHERE job_id = $1 ORDER BY language")
+        .bind(&id)
+        .fetch_all(pool)
+        .await?
+    {
+        job.languages.push(LanguageRequirement { language: r.try_get(0)?, level: r.try_get(1)? });
+    }
+    Ok(job)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sentence_around_finds_the_clause_of_a_mention() {
+        let ad = "Wij zoeken een lasser. Ervaring met AutoCAD is een pluspunt. Rijbewijs B vereist.";
+        let at = ad.find("AutoCAD").unwrap_or_default();
+        let s = sentence_around(ad, at);
+        assert_eq!(s.trim(), "ervaring met autocad is een pluspunt");
+        assert!(is_nice_to_have(&s));
+        assert!(!is_nice_to_have(&sentence_around(ad, 5)));
+        assert!(!is_nice_to_have("goede presentatievaardigheden"), "'pre' only as a word");
+        assert!(is_nice_to_have("kennis van sap is een pre"));
+    }
+
+    #[test]
+    fn bad_requirements_are_named_by_field() {
+        let mut v = Violations::default();
+        let langs = languages(
+            &[
+                LanguageRequirement { language: "nl".into(), level: "c1".into() },
+                LanguageRequirement { language: "dutch".into(), level: "B2".into() },
+                LanguageRequirement { language: "de".into(), level: "fluent".into() },
+            ],
+            &mut v,
+        );
+        assert_eq!(langs.len(), 1);
+        assert_eq!(langs[0].level, "C1");
+        let Err(ApiError::InvalidArgument(violations)) = v.finish() else { panic!("must fail") };
+        let fields: Vec<&str> = violations.iter().map(|v| v.field.as_str()).collect();
+        assert_eq!(fields, ["languages[1].language", "languages[2].level"]);
+        assert!(education_rank("bachelor") > education_rank("vocational"));
+        assert_eq!(cefr_rank("native"), Some(6));
+    }
+}
