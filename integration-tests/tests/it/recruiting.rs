@@ -276,7 +276,7 @@ async fn human_decisions_are_logged_explained_and_counted(mode: RunMode) {
     assert_eq!(explained.stage, "rejected");
     assert!(explained.text.contains(reason) && explained.text.contains("Een mens heeft beslist"), "{}", explained.text);
     assert!(explained.text.contains("geen automatische beoordeling"), "no consent, no score: {}", explained.text);
-    assert_eq!(explained.decision_ids, [rejection.decision_id.clone()]);
+    assert_eq!(explained.decision_ids, std::slice::from_ref(&rejection.decision_id));
     let request = pb::ExplainDecisionRequest { application_id: hired.clone(), locale: "de".into() };
     assert_eq!(candidate.explain_decision(request).await.expect_err("not own").code(), Code::PermissionDenied);
 

@@ -189,6 +189,10 @@ pub async fn create(ctx: &ServiceContext, req: &CreateJobRequest) -> Result<Job,
             }
         }
     }
+    // Stored and returned in one order (by id), so reading a job back gives what was answered.
+    must.sort_by(|a, b| a.skill_id.cmp(&b.skill_id));
+    nice.sort_by(|a, b| a.skill_id.cmp(&b.skill_id));
+    langs.sort_by(|a, b| a.language.cmp(&b.language));
     let all: Vec<String> = must.iter().chain(&nice).map(|s| s.skill_id.clone()).collect();
     let opened_at = time::now_ms();
     let job = Job {

@@ -228,8 +228,9 @@ const COMPOUND_PARTS: [&str; 32] = [
 ];
 
 const NEGATIONS: [&str; 25] = [
-    "geen", "niet", "niets", "nichts", "nothing", "zonder", "nooit", "noch", "kein", "keine", "keinen", "keiner", "keinem", "keines", "nicht",
-    "ohne", "nie", "weder", "no", "not", "without", "never", "lacks", "lacking", "neither",
+    "geen", "niet", "niets", "nichts", "nothing", "zonder", "nooit", "noch", "kein", "keine", "keinen", "keiner",
+    "keinem", "keines", "nicht", "ohne", "nie", "weder", "no", "not", "without", "never", "lacks", "lacking",
+    "neither",
 ];
 /// Phrases after a mention that say it is not required.
 const NOT_REQUIRED: [&str; 10] = [
@@ -246,7 +247,9 @@ const NOT_REQUIRED: [&str; 10] = [
 ];
 /// Phrases anywhere in the clause that make a mention a wish or a plan, not a skill.
 const INTENT: [&str; 24] = [
-    "wil graag", "zou graag", "would love",
+    "wil graag",
+    "zou graag",
+    "would love",
     "graag leren",
     "wil leren",
     "interesse in",
@@ -587,17 +590,11 @@ impl Extractor {
                     }
                 }
             }
-            if let Some(e) = single(tail).filter(|_| tail.chars().count() >= 5) {
-                if COMPOUND_PARTS.contains(&head) || single(head).is_some() {
-                    out.push(Candidate {
-                        skill: e.skill,
-                        first: i,
-                        last: i,
-                        how: MatchKind::Compound,
-                        origin: e.origin,
-                    });
-                    return;
-                }
+            if let Some(e) = single(tail).filter(|_| tail.chars().count() >= 5)
+                && (COMPOUND_PARTS.contains(&head) || single(head).is_some())
+            {
+                out.push(Candidate { skill: e.skill, first: i, last: i, how: MatchKind::Compound, origin: e.origin });
+                return;
             }
         }
     }

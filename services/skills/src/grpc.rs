@@ -670,7 +670,10 @@ impl SkillsService for Api {
                         }
                     }
                     None => {
-                        v.add(&format!("profiles[{i}].skills[{j}].skill_id"), format!("unknown skill {:?}", s.skill_id))
+                        v.add(
+                            &format!("profiles[{i}].skills[{j}].skill_id"),
+                            format!("unknown skill {:?}", s.skill_id),
+                        );
                     }
                 }
             }

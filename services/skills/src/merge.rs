@@ -49,10 +49,8 @@ impl Taxonomy {
         }
         for (child, parent) in &esco.broader {
             match (self.group_by_id.get(child).copied(), self.group_by_id.get(parent).copied(), self.skill(child)) {
-                (Some(c), Some(p), _) => {
-                    if self.groups[c as usize].parent.is_none() {
-                        self.groups[c as usize].parent = Some(p);
-                    }
+                (Some(c), Some(p), _) if self.groups[c as usize].parent.is_none() => {
+                    self.groups[c as usize].parent = Some(p);
                 }
                 (None, Some(p), Some(s)) => {
                     let skill = &mut self.skills[s as usize];

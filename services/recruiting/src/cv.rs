@@ -1,0 +1,646 @@
+//! CV documents → structured profiles: contact details, work history with dates and computed
+//! years, education with its level, and languages with CEFR levels, from CVs written in Dutch,
+//! German or English. Files that cannot be read get a reason code and what to do about it.
+//!
+//! Plain text is parsed here. PDF and DOCX are recognised by their bytes; encrypted,
+//! truncated and empty files are told apart, but extracting their text is not part of this
+//! build, so they are refused with `CV_UNSUPPORTED_FORMAT` and the advice to send text.
+
+use std::fmt;
+
+pub const MAX_CV_BYTES: usize = 10 * 1024 * 1024;
+
+/// A calendar month.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct YearMonth {
+    pub year: i32,
+    pub month: u8,
+}
+
+impl YearMonth {
+    pub fn today() -> Self {
+        let now = ::time::OffsetDateTime::now_utc();
+        Self { year: now.year(), month: now.month() as u8 }
+    }
+
+    fn index(self) -> i32 {
+        self.year * 12 + i32::from(self.month) - 1
+    }
+}
+
+impl fmt::Display for YearMonth {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:02}", self.year, self.month)
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Contact {
+    pub name: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub address: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Job {
+    pub title: String,
+    pub employer: String,
+    pub start: YearMonth,
+    /// `None` while ongoing.
+    pub end: Option<YearMonth>,
+    pub months: u32,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Education {
+    pub degree: String,
+    pub institution: String,
+    /// none, secondary, vocational, bachelor, master or doctorate.
+    pub level: &'static str,
+    pub year: Option<u32>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct LanguageSkill {
+    /// ISO 639-1.
+    pub language: String,
+    /// CEFR level or `native`.
+    pub level: &'static str,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParsedCv {
+    pub format: &'static str,
+    pub language: &'static str,
+    pub text: String,
+    pub contact: Contact,
+    pub work: Vec<Job>,
+    /// Months worked, overlapping jobs counted once.
+    pub experience_months: u32,
+    pub education: Vec<Education>,
+    pub languages: Vec<LanguageSkill>,
+    pub warnings: Vec<String>,
+}
+
+#[derive(Debug, thiserror::Error, PartialEq)]
+pub enum CvError {
+    #[error("the file is empty; upload the CV again")]
+    Empty,
+    #[error("the file has {size} bytes; at most {max} are accepted: remove images or send the text")]
+    TooLarge { size: usize, max: usize },
+    #[error("the PDF is password-protected; upload it without a password, or send the CV as text")]
+    PasswordProtected,
+    #[error("the file is damaged ({0}); export the CV again or send it as text")]
+    Corrupt(String),
+    #[error("{0} CVs cannot be read by this installation yet; send the CV as plain text")]
+    UnsupportedFormat(&'static str),
+}
+
+impl CvError {
+    /// Stable reason code for clients.
+    pub fn code(&self) -> &'static str {
+        match self {
+            CvError::Empty => "CV_EMPTY",
+            CvError::TooLarge { .. } => "CV_TOO_LARGE",
+            CvError::PasswordProtected => "CV_PASSWORD_PROTECTED",
+            CvError::Corrupt(_) => "CV_CORRUPT",
+            CvError::UnsupportedFormat(_) => "CV_UNSUPPORTED_FORMAT",
+        }
+    }
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+/// Parses a CV; `today` ends ongoing jobs (a parameter, so results are reproducible).
+pub fn parse(bytes: &[u8], _filename: &str, today: YearMonth) -> Result<ParsedCv, CvError> {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(CvError::Empty);
+    }
+    if bytes.len() > MAX_CV_BYTES {
+        return Err(CvError::TooLarge { size: bytes.len(), max: MAX_CV_BYTES });
+    }
+    if bytes.starts_with(b"%PDF-") {
+        let tail = &bytes[bytes.len().saturating_sub(1024)..];
+        if !contains(tail, b"%%EOF") {
+            return Err(CvError::Corrupt("the PDF ends before its end marker".into()));
+        }
+        if contains(bytes, b"/Encrypt") {
+            return Err(CvError::PasswordProtected);
+        }
+        return Err(CvError::UnsupportedFormat("PDF"));
+    }
+    if bytes.starts_with(b"PK\x03\x04") {
+        return Err(CvError::UnsupportedFormat("DOCX"));
+    }
+    let text = std::str::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes))
+        .map_err(|_| CvError::Corrupt("not UTF-8 text, nor a PDF or DOCX document".into()))?;
+    if text.chars().filter(|c| c.is_control() && !c.is_whitespace()).count() > text.len() / 100 + 2 {
+        return Err(CvError::Corrupt("binary content in a text file".into()));
+    }
+    Ok(parse_text(text, today))
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Section {
+    Top,
+    Work,
+    Education,
+    Languages,
+    Other,
+}
+
+fn heading(line: &str) -> Option<Section> {
+    let h = line.trim().trim_end_matches(':').to_lowercase();
+    let is = |words: &[&str]| words.contains(&h.as_str());
+    if is(&[
+        "werkervaring",
+        "ervaring",
+        "loopbaan",
+        "berufserfahrung",
+        "beruflicher werdegang",
+        "work experience",
+        "experience",
+        "employment",
+        "employment history",
+    ]) {
+        Some(Section::Work)
+    } else if is(&["opleiding", "opleidingen", "ausbildung", "bildung", "schulbildung", "education", "qualifications"])
+    {
+        Some(Section::Education)
+    } else if is(&["talen", "talenkennis", "sprachen", "sprachkenntnisse", "languages"]) {
+        Some(Section::Languages)
+    } else if is(&[
+        "profiel",
+        "profil",
+        "profile",
+        "summary",
+        "vaardigheden",
+        "kenntnisse",
+        "skills",
+        "projecten",
+        "projekte",
+        "projects",
+        "hobby's",
+        "interessen",
+        "interests",
+        "referenties",
+        "referenzen",
+        "references",
+        "cursussen",
+        "kurse",
+        "courses",
+        "certificaten",
+        "zertifikate",
+        "certificates",
+    ]) {
+        Some(Section::Other)
+    } else {
+        None
+    }
+}
+
+const MONTHS: [(&str, u8); 36] = [
+    ("jan", 1),
+    ("feb", 2),
+    ("mrt", 3),
+    ("maa", 3),
+    ("mar", 3),
+    ("mär", 3),
+    ("apr", 4),
+    ("mei", 5),
+    ("mai", 5),
+    ("may", 5),
+    ("jun", 6),
+    ("jul", 7),
+    ("aug", 8),
+    ("sep", 9),
+    ("okt", 10),
+    ("oct", 10),
+    ("nov", 11),
+    ("dec", 12),
+    ("dez", 12),
+    ("january", 1),
+    ("januari", 1),
+    ("januar", 1),
+    ("february", 2),
+    ("februari", 2),
+    ("februar", 2),
+    ("march", 3),
+    ("maart", 3),
+    ("märz", 3),
+    ("june", 6),
+    ("juni", 6),
+    ("july", 7),
+    ("juli", 7),
+    ("october", 10),
+    ("oktober", 10),
+    ("december", 12),
+    ("dezember", 12),
+];
+const ONGOING: [&str; 9] = ["heden", "nu", "present", "now", "today", "current", "heute", "jetzt", "dato"];
+
+/// A date at the start of `s`: `2019`, `03/2017`, `03-2017`, `jan 2019`, `januari 2019`.
+fn date(s: &str) -> Option<(YearMonth, usize)> {
+    let s_lower = s.to_lowercase();
+    let words: Vec<&str> = s_lower.split(|c: char| c.is_whitespace()).filter(|w| !w.is_empty()).collect();
+    let first = *words.first()?;
+    let year_of = |w: &str| {
+        w.trim_matches(|c: char| !c.is_ascii_digit()).parse::<i32>().ok().filter(|y| (1950..=2100).contains(y))
+    };
+    if let Some((m, y)) = first.split_once(['/', '-', '.'])
+        && let (Ok(m), Some(y)) = (m.parse::<u8>(), year_of(y))
+        && (1..=12).contains(&m)
+    {
+        return Some((YearMonth { year: y, month: m }, 1));
+    }
+    if let Some(&(_, m)) =
+        MONTHS.iter().find(|(name, _)| first.trim_end_matches('.').starts_with(name) && first.len() <= 10)
+        && let Some(y) = words.get(1).and_then(|w| year_of(w))
+    {
+        return Some((YearMonth { year: y, month: m }, 2));
+    }
+    if first.chars().filter(char::is_ascii_digit).count() == 4 {
+        return year_of(first).map(|y| (YearMonth { year: y, month: 1 }, 1));
+    }
+    None
+}
+
+/// A period at the start of a line and the rest of the line.
+fn period(line: &str) -> Option<(YearMonth, Option<YearMonth>, String)> {
+    let lower = line.trim().to_lowercase();
+    let (since, body) = match ["seit ", "since ", "sinds ", "vanaf "].iter().find(|p| lower.starts_with(*p)) {
+        Some(p) => (true, &line.trim()[p.len()..]),
+        None => (false, line.trim()),
+    };
+    let normalised = body.replacen(['–', '—'], "-", 2);
+    let (start, used) = date(&normalised)?;
+    let words: Vec<&str> = normalised.split_whitespace().collect();
+    let mut rest_words = &words[used.min(words.len())..];
+    let mut end = None;
+    let mut ongoing = since;
+    if let Some(first) = rest_words.first() {
+        // "2019 - 2021", "2019 – heden", "2019-present" (joined), "bis 2020".
+        let dash_joined = words.first().and_then(|w| w.split_once('-')).map(|(_, after)| after.to_lowercase());
+        if ["-", "tot", "bis", "to", "until"].contains(&first.to_lowercase().as_str()) {
+            rest_words = &rest_words[1..];
+            let tail = rest_words.join(" ");
+            if let Some(word) = rest_words.first().map(|w| w.to_lowercase()) {
+                if ONGOING.iter().any(|o| word.trim_matches(|c: char| !c.is_alphabetic()) == *o) {
+                    ongoing = true;
+                    rest_words = &rest_words[1..];
+                } else if let Some((e, used)) = date(&tail) {
+                    // A year-only end means the end of that year ("2015 - 2018" spans 48 months).
+                    let year_only = rest_words.first().is_some_and(|w| {
+                        w.trim_matches(|c: char| !c.is_ascii_digit()).len() == w.trim_end_matches([':', ',']).len()
+                    });
+                    end = Some(if year_only { YearMonth { year: e.year, month: 12 } } else { e });
+                    rest_words = &rest_words[used.min(rest_words.len())..];
+                }
+            }
+        } else if dash_joined.is_some_and(|a| ONGOING.contains(&a.trim_end_matches(':')) && used == 1) {
+            ongoing = true;
+        }
+    }
+    let end = if ongoing { None } else { Some(end.unwrap_or(start)) };
+    let rest = rest_words.join(" ").trim_start_matches([':', '-', ',', ' ']).trim().to_owned();
+    Some((start, end, rest))
+}
+
+fn months(start: YearMonth, end: Option<YearMonth>, today: YearMonth) -> u32 {
+    let end = end.unwrap_or(today).min(today);
+    u32::try_from(end.index() - start.index() + 1).unwrap_or(0)
+}
+
+/// Months covered by the union of the periods.
+fn union_months(periods: &[(YearMonth, Option<YearMonth>)], today: YearMonth) -> u32 {
+    let mut spans: Vec<(i32, i32)> =
+        periods.iter().map(|(s, e)| (s.index(), e.unwrap_or(today).index())).filter(|(s, e)| e >= s).collect();
+    spans.sort_unstable();
+    let mut total = 0;
+    let mut current: Option<(i32, i32)> = None;
+    for (s, e) in spans {
+        match current {
+            Some((cs, ce)) if s <= ce + 1 => current = Some((cs, ce.max(e))),
+            Some((cs, ce)) => {
+                total += ce - cs + 1;
+                current = Some((s, e));
+            }
+            None => current = Some((s, e)),
+        }
+    }
+    if let Some((cs, ce)) = current {
+        total += ce - cs + 1;
+    }
+    u32::try_from(total).unwrap_or(0)
+}
+
+fn split_title_employer(rest: &str) -> (String, String) {
+    for sep in [", ", " bij ", " bei ", " at ", " - ", " | "] {
+        if let Some((a, b)) = rest.split_once(sep) {
+            return (a.trim().to_owned(), b.trim().to_owned());
+        }
+    }
+    (rest.trim().to_owned(), String::new())
+}
+
+fn education_level(text: &str) -> &'static str {
+    let t = format!(" {} ", text.to_lowercase().replace([',', '(', ')', '.'], " "));
+    let has = |words: &[&str]| words.iter().any(|w| t.contains(&format!(" {w} ")) || t.contains(&format!(" {w}-")));
+    if has(&["phd", "promotion", "doctorate", "dr", "doctor", "promotie"]) {
+        "doctorate"
+    } else if has(&["master", "msc", "ma", "wo", "universiteit", "diplom", "mba", "meester"]) {
+        "master"
+    } else if has(&["bachelor", "bsc", "ba", "hbo", "fh", "fachhochschule", "hogeschool"]) {
+        "bachelor"
+    } else if has(&[
+        "mbo",
+        "ausbildung",
+        "lehre",
+        "vocational",
+        "berufsausbildung",
+        "apprenticeship",
+        "gesellenbrief",
+        "meisterbrief",
+        "roc",
+    ]) {
+        "vocational"
+    } else if has(&["havo", "vwo", "vmbo", "abitur", "realschule", "gymnasium", "high", "secondary", "mittlere"]) {
+        "secondary"
+    } else {
+        "none"
+    }
+}
+
+const LANGUAGE_NAMES: [(&str, &str); 36] = [
+    ("nederlands", "nl"),
+    ("niederländisch", "nl"),
+    ("dutch", "nl"),
+    ("duits", "de"),
+    ("deutsch", "de"),
+    ("german", "de"),
+    ("engels", "en"),
+    ("englisch", "en"),
+    ("english", "en"),
+    ("frans", "fr"),
+    ("französisch", "fr"),
+    ("french", "fr"),
+    ("spaans", "es"),
+    ("spanisch", "es"),
+    ("spanish", "es"),
+    ("pools", "pl"),
+    ("polnisch", "pl"),
+    ("polish", "pl"),
+    ("turks", "tr"),
+    ("türkisch", "tr"),
+    ("turkish", "tr"),
+    ("arabisch", "ar"),
+    ("arabic", "ar"),
+    ("italiaans", "it"),
+    ("italienisch", "it"),
+    ("italian", "it"),
+    ("roemeens", "ro"),
+    ("rumänisch", "ro"),
+    ("romanian", "ro"),
+    ("russisch", "ru"),
+    ("russian", "ru"),
+    ("portugees", "pt"),
+    ("portugiesisch", "pt"),
+    ("portuguese", "pt"),
+    ("oekraïens", "uk"),
+    ("ukrainian", "uk"),
+];
+
+fn language_line(line: &str) -> Option<LanguageSkill> {
+    let lower = line.to_lowercase();
+    let words: Vec<&str> = lower.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
+    let code = words.iter().find_map(|w| LANGUAGE_NAMES.iter().find(|(n, _)| n == w).map(|(_, c)| *c))?;
+    let cefr = words.iter().find_map(|w| ["a1", "a2", "b1", "b2", "c1", "c2"].iter().position(|c| c == w));
+    let level = match cefr {
+        Some(i) => ["A1", "A2", "B1", "B2", "C1", "C2"][i],
+        None if words.iter().any(|w| ["moedertaal", "muttersprache", "native", "mother"].contains(w)) => "native",
+        None if words.iter().any(|w| {
+            ["vloeiend", "fließend", "fliessend", "fluent", "verhandlungssicher", "uitstekend", "excellent"].contains(w)
+        }) =>
+        {
+            "C1"
+        }
+        None if words.iter().any(|w| ["goed", "gut", "gute", "good", "sehr"].contains(w)) => "B2",
+        None if words.iter().any(|w| ["redelijk", "matig", "reasonable", "fair", "conversational"].contains(w)) => "B1",
+        None => "A2",
+    };
+    Some(LanguageSkill { language: code.to_owned(), level })
+}
+
+fn detect_language(text: &str) -> &'static str {
+    let words: Vec<String> = text.split(|c: char| !c.is_alphabetic()).take(3000).map(str::to_lowercase).collect();
+    let count = |list: &[&str]| words.iter().filter(|w| list.contains(&w.as_str())).count();
+    let nl =
+        count(&["de", "het", "een", "en", "van", "ik", "met", "bij", "werkervaring", "opleiding", "heden", "voor"]);
+    let de = count(&[
+        "der",
+        "die",
+        "das",
+        "und",
+        "ich",
+        "mit",
+        "bei",
+        "berufserfahrung",
+        "ausbildung",
+        "seit",
+        "für",
+        "von",
+    ]);
+    let en = count(&["the", "and", "of", "with", "at", "experience", "education", "present", "for", "in", "i", "to"]);
+    if nl >= de && nl > en {
+        "nl"
+    } else if de > nl && de > en {
+        "de"
+    } else {
+        "en"
+    }
+}
+
+fn contact(lines: &[&str]) -> Contact {
+    let mut c = Contact::default();
+    for line in lines.iter().map(|l| l.trim()).filter(|l| !l.is_empty()).take(12) {
+        if c.email.is_none()
+            && let Some(word) = line.split_whitespace().find(|w| w.contains('@') && w.contains('.'))
+        {
+            c.email = Some(word.trim_matches(|ch: char| ch == ',' || ch == ';' || ch == '<' || ch == '>').to_owned());
+            continue;
+        }
+        let digits = line.chars().filter(char::is_ascii_digit).count();
+        if c.phone.is_none()
+            && digits >= 9
+            && line
+                .chars()
+                .all(|ch| ch.is_ascii_digit() || " +-()/.".contains(ch) || ch.is_alphabetic() && line.len() < 30)
+        {
+            c.phone = Some(line.to_owned());
+            continue;
+        }
+        let has_postcode =
+            line.split_whitespace().any(|w| (w.len() == 4 || w.len() == 5) && w.chars().all(|ch| ch.is_ascii_digit()));
+        if c.address.is_none() && has_postcode && digits <= 10 && line.chars().any(char::is_alphabetic) {
+            c.address = Some(line.to_owned());
+            continue;
+        }
+        let words: Vec<&str> = line.split_whitespace().collect();
+        if c.name.is_none()
+            && (2..=5).contains(&words.len())
+            && digits == 0
+            && heading(line).is_none()
+            && words.iter().filter(|w| w.chars().next().is_some_and(char::is_uppercase)).count() >= 2
+        {
+            c.name = Some(line.to_owned());
+        }
+    }
+    c
+}
+
+/// Structure from a CV's text.
+pub fn parse_text(text: &str, today: YearMonth) -> ParsedCv {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut section = Section::Top;
+    let (mut work, mut education, mut languages, mut warnings) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let mut top = Vec::new();
+    for line in &lines {
+        let trimmed = line.trim().trim_start_matches(['-', '*', '•']).trim();
+        if trimmed.is_empty() {
+            continue;
+        }
+        if let Some(s) = heading(trimmed) {
+            section = s;
+            continue;
+        }
+        match section {
+            Section::Top => top.push(*line),
+            Section::Work => {
+                if let Some((start, end, rest)) = period(trimmed) {
+                    if end.is_some_and(|e| e < start) {
+                        warnings.push(format!("a job ends before it starts: {trimmed}"));
+                        continue;
+                    }
+                    let (title, employer) = split_title_employer(&rest);
+                    work.push(Job { title, employer, start, end, months: months(start, end, today) });
+                }
+            }
+            Section::Education => {
+                let year = trimmed
+                    .split(|c: char| !c.is_ascii_digit())
+                    .filter(|w| w.len() == 4)
+                    .filter_map(|w| w.parse::<u32>().ok())
+                    .filter(|y| (1950..=2100).contains(y))
+                    .max();
+                let description = trimmed
+                    .rsplit(':')
+                    .next()
+                    .unwrap_or(trimmed)
+                    .trim_matches(|c: char| c.is_ascii_digit() || " -–,".contains(c))
+                    .to_owned();
+                let (degree, institution) = split_title_employer(&description);
+                education.push(Education { level: education_level(trimmed), degree, institution, year });
+            }
+            Section::Languages => {
+                if let Some(l) = language_line(trimmed)
+                    && !languages.iter().any(|x: &LanguageSkill| x.language == l.language)
+                {
+                    languages.push(l);
+                }
+            }
+            Section::Other => {}
+        }
+    }
+    let periods: Vec<(YearMonth, Option<YearMonth>)> = work.iter().map(|j| (j.start, j.end)).collect();
+    if work.is_empty() {
+        warnings.push("no dated work experience found".into());
+    }
+    ParsedCv {
+        format: "text",
+        language: detect_language(text),
+        text: text.to_owned(),
+        contact: contact(&top),
+        experience_months: union_months(&periods, today),
+        work,
+        education,
+        languages,
+        warnings,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TODAY: YearMonth = YearMonth { year: 2026, month: 11 };
+
+    #[test]
+    fn dutch_cv_gives_contact_work_education_and_languages() {
+        let cv = "Fatima el Amrani\nfatima@example.org\n+31 6 1234 5678\nKerkstraat 1, 5038 AB Tilburg\n\nWerkervaring\n\
+                  jan 2019 – heden: MIG/MAG-lasser, Staalbouw Brabant BV\n03/2014 - 12/2018: TIG-lasser bij RVS Techniek\n\n\
+                  Opleiding\nMBO Metaal (niveau 4), ROC Tilburg, 2013\n\nTalen\nNederlands: moedertaal\nEngels: goed\nDuits - B1\n";
+        let p = parse(cv.as_bytes(), "cv.txt", TODAY).expect("parses");
+        assert_eq!(p.language, "nl");
+        assert_eq!(p.contact.name.as_deref(), Some("Fatima el Amrani"));
+        assert_eq!(p.contact.email.as_deref(), Some("fatima@example.org"));
+        assert_eq!(p.contact.phone.as_deref(), Some("+31 6 1234 5678"));
+        assert_eq!(p.contact.address.as_deref(), Some("Kerkstraat 1, 5038 AB Tilburg"));
+        assert_eq!(p.work.len(), 2);
+        assert_eq!((p.work[0].title.as_str(), p.work[0].employer.as_str()), ("MIG/MAG-lasser", "Staalbouw Brabant BV"));
+        assert_eq!(p.work[0].end, None);
+        assert_eq!(p.work[0].months, 95, "jan 2019 up to and including nov 2026");
+        assert_eq!((p.work[1].employer.as_str(), p.work[1].months), ("RVS Techniek", 58));
+        assert_eq!(p.experience_months, 95 + 58);
+        assert_eq!(p.education[0].level, "vocational");
+        assert_eq!(p.education[0].year, Some(2013));
+        let langs: Vec<(&str, &str)> = p.languages.iter().map(|l| (l.language.as_str(), l.level)).collect();
+        assert_eq!(langs, [("nl", "native"), ("en", "B2"), ("de", "B1")]);
+    }
+
+    #[test]
+    fn overlapping_jobs_count_once_and_german_and_english_dates_parse() {
+        let cv = "Berufserfahrung\nseit 2021 Schweißer bei Metallbau Müller GmbH\n2015 - 2022: Monteur, Anlagenbau AG\n\n\
+                  Ausbildung\nAusbildung zum Konstruktionsmechaniker, 2014\n\nSprachen\nDeutsch: Muttersprache\nEnglisch: fließend\n";
+        let p = parse_text(cv, TODAY);
+        assert_eq!(p.language, "de");
+        assert_eq!(p.work.len(), 2);
+        assert_eq!(p.work[0].end, None);
+        // 2015-01 … 2026-11 without double counting 2021–2022.
+        assert_eq!(p.experience_months, 143);
+        assert_eq!(p.languages[1].level, "C1");
+        let en = parse_text(
+            "Work experience\n2019-present: Developer at Acme\n\nEducation\nBSc Computer Science, 2018\n",
+            TODAY,
+        );
+        assert_eq!((en.work[0].title.as_str(), en.work[0].end), ("Developer", None));
+        assert_eq!(en.education[0].level, "bachelor");
+    }
+
+    #[test]
+    fn unreadable_files_get_reason_codes() {
+        assert_eq!(parse(b"", "a.txt", TODAY).map_err(|e| e.code()), Err("CV_EMPTY"));
+        assert_eq!(parse(b"  \n ", "a.txt", TODAY).map_err(|e| e.code()), Err("CV_EMPTY"));
+        assert_eq!(parse(b"%PDF-1.7\n1 0 obj", "a.pdf", TODAY).map_err(|e| e.code()), Err("CV_CORRUPT"));
+        assert_eq!(
+            parse(b"%PDF-1.7\n/Encrypt 5 0 R\n%%EOF", "a.pdf", TODAY).map_err(|e| e.code()),
+            Err("CV_PASSWORD_PROTECTED")
+        );
+        assert_eq!(parse(b"PK\x03\x04rest", "a.docx", TODAY).map_err(|e| e.code()), Err("CV_UNSUPPORTED_FORMAT"));
+        assert_eq!(parse(&[0xff, 0xfe, 0x00, 0x41], "a.txt", TODAY).map_err(|e| e.code()), Err("CV_CORRUPT"));
+        let big = vec![b'a'; MAX_CV_BYTES + 1];
+        assert_eq!(parse(&big, "a.txt", TODAY).map_err(|e| e.code()), Err("CV_TOO_LARGE"));
+    }
+
+    #[test]
+    fn never_panics_on_truncated_input() {
+        let cv = "Werkervaring\njan 2019 – heden: lasser\n03/20";
+        for end in 0..=cv.len() {
+            if cv.is_char_boundary(end) {
+                let _ = parse(&cv.as_bytes()[..end], "cv.txt", TODAY);
+            }
+        }
+    }
+}
