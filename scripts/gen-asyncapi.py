@@ -141,7 +141,7 @@ def governed_fields():
     out = {}
     for block in re.split(r"\n\s*Purpose \{", source)[1:]:
         purpose = re.search(r'\bid: "([^"]+)"', block).group(1)
-        for event_type, fields in re.findall(r'\("(hrmesh\.[\w.]+)",\s*&\[([^\]]*)\]\)', block):
+        for event_type, fields in re.findall(r'\(\s*"(hrmesh\.[\w.]+)",\s*&\[([^\]]*)\],?\s*\)', block):
             out[event_type] = (purpose, re.findall(r'"(\w+)"', fields))
     return out
 

@@ -253,7 +253,7 @@ impl PersonData for CandidateData {
             count: u32::try_from(done.rows_affected()).unwrap_or(u32::MAX),
             action: "deleted".into(),
         }];
-        erased.extend(OTHER_TABLES.erase(tx, person).await?);
+        erased.extend(OTHER_TABLES.erase(tx, person).await?.into_iter().filter(|item| item.count > 0));
         Ok(erased)
     }
 }
