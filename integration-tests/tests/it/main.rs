@@ -5,6 +5,7 @@ mod cache;
 mod config;
 mod delivery;
 mod deploy;
+mod esco;
 mod flow;
 mod governance;
 mod helpers;

@@ -51,6 +51,7 @@ pub fn default_dir() -> Option<PathBuf> {
     [repo.join("../shared/data/esco"), PathBuf::from("/work/shared/data/esco")]
         .into_iter()
         .find(|dir| dir.join(parse::SKILLS).is_file())
+        .map(|dir| dir.canonicalize().unwrap_or(dir))
 }
 
 /// Parsed, validated ESCO set, independent of storage.
