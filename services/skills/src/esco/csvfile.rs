@@ -108,7 +108,7 @@ impl<const N: usize> Records<'_, N> {
             return Ok(None);
         }
         let end = self.reader.position().byte();
-        let raw = rest.get(..usize::try_from(end - self.consumed).unwrap_or(usize::MAX)).unwrap_or(rest);
+        let raw = rest.get(..usize::try_from(end.saturating_sub(self.consumed)).unwrap_or(usize::MAX)).unwrap_or(rest);
         let (quotes, newlines) = raw.iter().fold((0_u64, 0_u64), |(quotes, newlines), &b| {
             (quotes + u64::from(b == b'"'), newlines + u64::from(b == b'\n'))
         });

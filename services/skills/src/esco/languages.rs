@@ -10,8 +10,8 @@ use std::path::Path;
 use super::{
     EscoError,
     csvfile::{CsvFile, Width},
-    labels,
-    parse::{Builder, Kind, check_uri, read_hierarchy},
+    hierarchy, labels,
+    parse::{Builder, Kind, check_uri},
 };
 use crate::lang::Lang;
 
@@ -53,7 +53,7 @@ pub(super) fn read(b: &mut Builder, dir: &Path) -> Result<(), EscoError> {
             read_labels(b, &file, lang, Kind::Group)?;
         }
         if let Some(file) = find(dir, "skillsHierarchy", lang)? {
-            read_hierarchy(b, &file, lang)?;
+            hierarchy::read(b, &file, lang)?;
         }
         if let Some(file) = find(dir, "occupations", lang)? {
             read_labels(b, &file, lang, Kind::Occupation)?;

@@ -10,6 +10,7 @@
 //! show [`ATTRIBUTION`] (and [`ADAPTATION`]) wherever ESCO-derived data is shown.
 
 mod csvfile;
+mod hierarchy;
 mod labels;
 mod languages;
 mod parse;

@@ -1,15 +1,12 @@
 //! Reading and validating an export directory: the English concept files, the relation files
 //! (every reference must name a concept of the set), then the other languages' labels.
 
-use std::{
-    collections::{HashMap, HashSet},
-    path::Path,
-    time::Instant,
-};
+use std::{collections::HashMap, path::Path, time::Instant};
 
 use super::{
     EscoData, EscoError, EscoGroup, EscoOccupation, EscoRelation, EscoSkill, ImportReport, Label,
     csvfile::{CsvFile, Row, Width},
+    hierarchy::{self, HierarchyEdges},
     labels, languages,
 };
 use crate::lang::Lang;
@@ -91,6 +88,11 @@ pub(super) struct Builder {
 }
 
 impl Builder {
+    /// Index in [`EscoData::groups`] of the group `uri`, if the set has it.
+    pub fn group(&self, uri: &str) -> Option<usize> {
+        self.groups.get(uri).map(|d| d.ix)
+    }
+
     fn index(&self, kind: Kind) -> &HashMap<String, Defined> {
         match kind {
             Kind::Skill => &self.skills,
@@ -110,7 +112,7 @@ impl Builder {
     }
 
     /// Registers the `kind` concept `uri` defined by `row` of `file`; rejects a second definition.
-    fn define<const N: usize>(
+    pub fn define<const N: usize>(
         &mut self,
         row: &Row<'_, N>,
         file: &'static str,
@@ -159,7 +161,7 @@ impl Builder {
             .ok_or_else(|| row.invalid(column, format!("unknown {} '{uri}' (not in {defined_in})", kind.noun())))
     }
 
-    fn finish_file(&mut self, file: &CsvFile, records: usize) {
+    pub fn finish_file(&mut self, file: &CsvFile, records: usize) {
         self.report.files.push((file.name.clone(), records));
     }
 }
@@ -176,7 +178,7 @@ pub fn parse_dir(dir: &Path) -> Result<(EscoData, ImportReport), EscoError> {
     };
     read_skills(&mut b, &CsvFile::open(dir, SKILLS)?)?;
     read_groups(&mut b, &CsvFile::open(dir, GROUPS)?)?;
-    let hierarchy = read_hierarchy(&mut b, &CsvFile::open(dir, HIERARCHY)?, Lang::En)?;
+    let hierarchy = hierarchy::read(&mut b, &CsvFile::open(dir, HIERARCHY)?, Lang::En)?;
     read_broader(&mut b, &CsvFile::open(dir, BROADER)?, &hierarchy)?;
     read_skill_relations(&mut b, &CsvFile::open(dir, SKILL_RELATIONS)?)?;
     read_occupations(&mut b, &CsvFile::open(dir, OCCUPATIONS)?)?;
@@ -188,6 +190,19 @@ pub fn parse_dir(dir: &Path) -> Result<(EscoData, ImportReport), EscoError> {
     report.parse = started.elapsed();
     report.elapsed = report.parse;
     Ok((data, report))
+}
+
+/// Rejects a concept file without records: importing it would wipe the stored set, and no real
+/// export has one.
+fn require_records(file: &CsvFile, records: usize) -> Result<(), EscoError> {
+    if records == 0 {
+        return Err(EscoError::Malformed {
+            file: file.name.clone(),
+            line: 2,
+            reason: "no records after the header".into(),
+        });
+    }
+    Ok(())
 }
 
 fn read_skills(b: &mut Builder, file: &CsvFile) -> Result<(), EscoError> {
@@ -217,6 +232,7 @@ fn read_skills(b: &mut Builder, file: &CsvFile) -> Result<(), EscoError> {
         };
         b.data.skills.push(skill);
     }
+    require_records(file, rows.count)?;
     b.finish_file(file, rows.count);
     Ok(())
 }
@@ -235,81 +251,9 @@ fn read_groups(b: &mut Builder, file: &CsvFile) -> Result<(), EscoError> {
         labels::add_record(&mut labels, Lang::En, preferred, alternatives);
         b.data.groups.push(EscoGroup { uri: uri.to_owned(), code: code.to_owned(), labels });
     }
+    require_records(file, rows.count)?;
     b.finish_file(file, rows.count);
     Ok(())
-}
-
-/// (narrower group, broader group) → line of the hierarchy file that shows it.
-type HierarchyEdges = HashMap<(usize, usize), u64>;
-
-/// Reads a skillsHierarchy file: rows are paths from a top group (level 0) down to level 3.
-///
-/// In English it adds the groups skillGroups_en.csv lacks (v1.1.1 lists 7 groups only here, and
-/// broaderRelationsSkillPillar.csv refers to them) and returns its parent links, which must all
-/// be in the broader relations. In other languages it labels groups that have no label in that
-/// language yet; groups the set lacks are counted as skipped.
-pub(super) fn read_hierarchy(b: &mut Builder, file: &CsvFile, lang: Lang) -> Result<HierarchyEdges, EscoError> {
-    let columns = [
-        "Level 0 URI",
-        "Level 0 preferred term",
-        "Level 0 code",
-        "Level 1 URI",
-        "Level 1 preferred term",
-        "Level 1 code",
-        "Level 2 URI",
-        "Level 2 preferred term",
-        "Level 2 code",
-        "Level 3 URI",
-        "Level 3 preferred term",
-        "Level 3 code",
-    ];
-    let mut rows = file.records(columns, Width::TrailingOptional)?;
-    let mut edges = HierarchyEdges::new();
-    let mut skipped = HashSet::new();
-    while let Some(row) = rows.next()? {
-        let fields = row.fields();
-        let mut parent: Option<usize> = None;
-        for (level, [uri, term, code]) in fields.as_chunks::<3>().0.iter().copied().enumerate() {
-            if uri.is_empty() {
-                if let Some(deeper) = fields.iter().skip(3 * level + 3).step_by(3).position(|u| !u.is_empty()) {
-                    let column = 3 * (level + 1 + deeper);
-                    return Err(row.invalid(column, format!("set while Level {level} URI is empty")));
-                }
-                break;
-            }
-            let column = 3 * level;
-            check_uri(uri, Kind::Group).map_err(|reason| row.invalid(column, reason))?;
-            let group = match b.groups.get(uri) {
-                Some(d) => d.ix,
-                None if lang == Lang::En => {
-                    let ix = b.define(&row, HIERARCHY, column, uri, Kind::Group)?;
-                    let mut labels = Vec::new();
-                    labels::add(&mut labels, Lang::En, term, true);
-                    b.data.groups.push(EscoGroup { uri: uri.to_owned(), code: code.to_owned(), labels });
-                    ix
-                }
-                None => {
-                    skipped.insert(uri.to_owned());
-                    break;
-                }
-            };
-            if lang == Lang::En {
-                if let Some(parent) = parent {
-                    edges.entry((group, parent)).or_insert(row.line());
-                }
-            } else if let Some(labels) = b.data.groups.get_mut(group).map(|g| &mut g.labels)
-                && !labels::has_preferred(labels, lang)
-            {
-                labels::add(labels, lang, term, true);
-            }
-            parent = Some(group);
-        }
-    }
-    if !skipped.is_empty() {
-        b.report.skipped.push(format!("{}: {} skill groups not in this ESCO version", file.name, skipped.len()));
-    }
-    b.finish_file(file, rows.count);
-    Ok(edges)
 }
 
 fn read_broader(b: &mut Builder, file: &CsvFile, hierarchy: &HierarchyEdges) -> Result<(), EscoError> {
@@ -385,6 +329,7 @@ fn read_occupations(b: &mut Builder, file: &CsvFile) -> Result<(), EscoError> {
         };
         b.data.occupations.push(occupation);
     }
+    require_records(file, rows.count)?;
     b.finish_file(file, rows.count);
     Ok(())
 }

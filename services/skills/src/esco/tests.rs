@@ -153,6 +153,13 @@ fn a_header_without_a_needed_column_is_rejected() {
 }
 
 #[test]
+fn a_concept_file_without_records_is_rejected_rather_than_wiping_the_set() {
+    let dir = export();
+    fixture::write_file(dir.path(), "skills_en.csv", &format!("{}\r\n", fixture::SKILLS_HEADER));
+    assert_eq!(error(dir.path()), "skills_en.csv line 2: no records after the header");
+}
+
+#[test]
 fn a_truncated_file_is_rejected_with_the_line_of_the_short_record() {
     let dir = export();
     let skills = fixture::skills_file();
