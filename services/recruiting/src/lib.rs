@@ -3,7 +3,7 @@
 
 mod application;
 mod candidates;
-mod cv;
+pub mod cv;
 mod decisions;
 mod funnel;
 mod grpc;
