@@ -11,8 +11,9 @@ ARG DEBIAN_RELEASE=bookworm
 FROM rust:${RUST_VERSION}-${DEBIAN_RELEASE} AS build
 SHELL ["/bin/bash", "-o", "pipefail", "-c"]
 WORKDIR /src
-# The toolchain image already carries gcc, g++, make, perl and zlib headers: everything
-# librdkafka's build (rdkafka crate) and the bundled SQLite need; protox compiles the protos.
+# The toolchain image already carries gcc, g++, make, perl, pkg-config and the zlib and OpenSSL
+# headers: everything librdkafka's build (rdkafka crate, with TLS and SASL/SCRAM) and the bundled
+# SQLite need; protox compiles the protos.
 COPY . .
 RUN --mount=type=cache,target=/usr/local/cargo/registry,sharing=locked \
     --mount=type=cache,target=/src/target,sharing=locked \
@@ -22,7 +23,8 @@ RUN --mount=type=cache,target=/usr/local/cargo/registry,sharing=locked \
  && strip /out/bin/hrmesh \
  && cp "$(ldconfig -p | awk '/libz\.so\.1 /{print $NF; exit}')" /out/lib/libz.so.1
 
-# distroless/cc: glibc, libgcc and CA certificates, no shell, no package manager; uid 65532.
+# distroless/cc: glibc, libgcc, OpenSSL (libssl3, for Kafka TLS/SCRAM) and CA certificates, no
+# shell, no package manager; uid 65532.
 FROM gcr.io/distroless/cc-debian12:nonroot
 LABEL org.opencontainers.image.title="hrmesh" \
       org.opencontainers.image.description="Event-driven HR platform: one binary, one service per process in platform mode" \

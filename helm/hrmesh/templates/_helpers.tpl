@@ -105,6 +105,12 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 - name: HRMESH_DATABASE__URL
   valueFrom: {secretKeyRef: {name: {{ $v.postgresql.urlSecret.name }}, key: {{ $v.postgresql.urlSecret.key }}}}
 {{- end }}
+{{- if hasPrefix "sasl_" $v.kafka.securityProtocol }}
+- name: HRMESH_KAFKA__SASL_USERNAME
+  valueFrom: {secretKeyRef: {name: {{ $v.kafka.sasl.credentialsSecret }}, key: {{ printf "%s-username" .svc }}}}
+- name: HRMESH_KAFKA__SASL_PASSWORD
+  valueFrom: {secretKeyRef: {name: {{ $v.kafka.sasl.credentialsSecret }}, key: {{ printf "%s-password" .svc }}}}
+{{- end }}
 {{- if $v.redis.urlSecret.name }}
 - name: HRMESH_REDIS__URL
   valueFrom: {secretKeyRef: {name: {{ $v.redis.urlSecret.name }}, key: {{ $v.redis.urlSecret.key }}}}

@@ -94,7 +94,50 @@ pub struct KafkaConfig {
     pub topic_prefix: String,
     pub partitions: i32,
     pub replication_factor: i32,
+    /// How clients talk to the brokers: plaintext, ssl, sasl_plaintext or sasl_ssl.
+    pub security_protocol: KafkaSecurity,
+    /// SASL mechanism with sasl_*: PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512.
+    pub sasl_mechanism: String,
+    pub sasl_username: String,
+    pub sasl_password: Secret,
+    /// CA bundle (PEM) that signed the brokers' certificates; empty: the system's CAs.
+    pub ssl_ca_location: String,
+    /// Client certificate and key (PEM) for mutual TLS; both or neither.
+    pub ssl_certificate_location: String,
+    pub ssl_key_location: String,
 }
+
+/// Transport security towards Kafka (librdkafka's `security.protocol`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum KafkaSecurity {
+    Plaintext,
+    Ssl,
+    SaslPlaintext,
+    SaslSsl,
+}
+
+impl KafkaSecurity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            KafkaSecurity::Plaintext => "plaintext",
+            KafkaSecurity::Ssl => "ssl",
+            KafkaSecurity::SaslPlaintext => "sasl_plaintext",
+            KafkaSecurity::SaslSsl => "sasl_ssl",
+        }
+    }
+
+    pub fn uses_sasl(self) -> bool {
+        matches!(self, KafkaSecurity::SaslPlaintext | KafkaSecurity::SaslSsl)
+    }
+
+    pub fn uses_tls(self) -> bool {
+        matches!(self, KafkaSecurity::Ssl | KafkaSecurity::SaslSsl)
+    }
+}
+
+/// SASL mechanisms hrmesh supports (GSSAPI/Kerberos is not built in).
+pub const SASL_MECHANISMS: [&str; 3] = ["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"];
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -229,6 +272,13 @@ impl Default for Config {
                 topic_prefix: String::new(),
                 partitions: 6,
                 replication_factor: 1,
+                security_protocol: KafkaSecurity::Plaintext,
+                sasl_mechanism: String::new(),
+                sasl_username: String::new(),
+                sasl_password: Secret::default(),
+                ssl_ca_location: String::new(),
+                ssl_certificate_location: String::new(),
+                ssl_key_location: String::new(),
             },
             redis: RedisConfig { url: "redis://127.0.0.1:6379".into(), key_prefix: "hrmesh:".into() },
             auth: AuthConfig {
@@ -334,6 +384,55 @@ impl Config {
         }
         if self.kafka.replication_factor < 1 {
             return bad("kafka.replication_factor", &self.kafka.replication_factor, "at least 1");
+        }
+        let k = &self.kafka;
+        if k.security_protocol.uses_sasl() {
+            if !SASL_MECHANISMS.contains(&k.sasl_mechanism.as_str()) {
+                return bad(
+                    "kafka.sasl_mechanism",
+                    &format!("{:?}", k.sasl_mechanism),
+                    "PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512 with a sasl_* security_protocol",
+                );
+            }
+            if k.sasl_username.trim().is_empty() {
+                return bad("kafka.sasl_username", &"\"\"", "the SASL user name with a sasl_* security_protocol");
+            }
+            if k.sasl_password.expose().is_empty() {
+                return bad("kafka.sasl_password", &"<empty>", "the SASL password with a sasl_* security_protocol");
+            }
+        } else if !k.sasl_mechanism.is_empty() || !k.sasl_username.is_empty() {
+            return bad(
+                "kafka.security_protocol",
+                &k.security_protocol.as_str(),
+                "sasl_plaintext or sasl_ssl when SASL credentials are set",
+            );
+        }
+        let tls_files = [
+            ("kafka.ssl_ca_location", &k.ssl_ca_location),
+            ("kafka.ssl_certificate_location", &k.ssl_certificate_location),
+            ("kafka.ssl_key_location", &k.ssl_key_location),
+        ];
+        for (key, path) in tls_files {
+            if path.is_empty() {
+                continue;
+            }
+            if !k.security_protocol.uses_tls() {
+                return bad(
+                    "kafka.security_protocol",
+                    &k.security_protocol.as_str(),
+                    &format!("ssl or sasl_ssl when {key} is set"),
+                );
+            }
+            if !std::path::Path::new(path).is_file() {
+                return bad(key, path, "an existing PEM file");
+            }
+        }
+        if k.ssl_certificate_location.is_empty() != k.ssl_key_location.is_empty() {
+            return bad(
+                "kafka.ssl_key_location",
+                &k.ssl_key_location,
+                "set together with kafka.ssl_certificate_location (mutual TLS)",
+            );
         }
         if self.mode == Mode::Platform {
             if self.kafka.brokers.trim().is_empty() {
@@ -452,6 +551,27 @@ mod tests {
     #[test]
     fn defaults_are_valid() {
         Config::default().validate().expect("defaults validate");
+    }
+
+    #[test]
+    fn kafka_security_settings_are_checked_with_the_key_to_fix() {
+        let mut c = Config::default();
+        c.kafka.security_protocol = KafkaSecurity::SaslSsl;
+        c.kafka.sasl_mechanism = "SCRAM-SHA-256".into();
+        c.kafka.sasl_username = "hrmesh".into();
+        let err = c.validate().expect_err("password missing").to_string();
+        assert!(err.contains("kafka.sasl_password") && err.contains("HRMESH_KAFKA__SASL_PASSWORD"), "{err}");
+        c.kafka.sasl_password = Secret::new("pw");
+        c.validate().expect("complete SASL settings");
+        c.kafka.sasl_mechanism = "GSSAPI".into();
+        assert!(c.validate().expect_err("unsupported").to_string().contains("kafka.sasl_mechanism"));
+        c.kafka.sasl_mechanism = "PLAIN".into();
+        c.kafka.ssl_ca_location = "/nonexistent/ca.pem".into();
+        assert!(c.validate().expect_err("missing file").to_string().contains("kafka.ssl_ca_location"));
+        c.kafka.ssl_ca_location = String::new();
+        c.kafka.security_protocol = KafkaSecurity::Plaintext;
+        let err = c.validate().expect_err("credentials without SASL").to_string();
+        assert!(err.contains("kafka.security_protocol"), "{err}");
     }
 
     #[test]

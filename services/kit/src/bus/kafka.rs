@@ -36,10 +36,31 @@ impl std::fmt::Debug for KafkaBus {
     }
 }
 
+/// The connection settings every client (producer, consumer, admin) shares: brokers, TLS and
+/// SASL. Secrets go to librdkafka only, never to logs.
+pub fn client_config(config: &KafkaConfig) -> ClientConfig {
+    let mut c = ClientConfig::new();
+    c.set("bootstrap.servers", &config.brokers).set("security.protocol", config.security_protocol.as_str());
+    if config.security_protocol.uses_sasl() {
+        c.set("sasl.mechanisms", &config.sasl_mechanism)
+            .set("sasl.username", &config.sasl_username)
+            .set("sasl.password", config.sasl_password.expose());
+    }
+    for (key, value) in [
+        ("ssl.ca.location", &config.ssl_ca_location),
+        ("ssl.certificate.location", &config.ssl_certificate_location),
+        ("ssl.key.location", &config.ssl_key_location),
+    ] {
+        if config.security_protocol.uses_tls() && !value.is_empty() {
+            c.set(key, value);
+        }
+    }
+    c
+}
+
 impl KafkaBus {
     pub fn new(config: &KafkaConfig) -> Result<Self, BusError> {
-        let producer = ClientConfig::new()
-            .set("bootstrap.servers", &config.brokers)
+        let producer = client_config(config)
             .set("enable.idempotence", "true")
             .set("acks", "all")
             .set("linger.ms", "5")
@@ -57,8 +78,7 @@ impl KafkaBus {
 #[tonic::async_trait]
 impl EventBus for KafkaBus {
     async fn ensure_topics(&self, topics: &[String]) -> Result<(), BusError> {
-        let admin: AdminClient<DefaultClientContext> =
-            ClientConfig::new().set("bootstrap.servers", &self.config.brokers).create().map_err(BusError::new)?;
+        let admin: AdminClient<DefaultClientContext> = client_config(&self.config).create().map_err(BusError::new)?;
         let names: Vec<String> = topics.iter().map(|t| self.full(t)).collect();
         let new: Vec<NewTopic<'_>> = names
             .iter()
@@ -98,8 +118,7 @@ impl EventBus for KafkaBus {
         let context = LagContext::default();
         let lag = Arc::clone(&context.lag);
         let assigned = Arc::clone(&context.assigned);
-        let consumer: StreamConsumer<LagContext> = ClientConfig::new()
-            .set("bootstrap.servers", &self.config.brokers)
+        let consumer: StreamConsumer<LagContext> = client_config(&self.config)
             .set("group.id", self.full(group))
             .set("enable.auto.commit", "true")
             .set("auto.commit.interval.ms", "1000")
@@ -223,5 +242,30 @@ impl Subscription for KafkaSubscription {
             return Vec::new();
         };
         lag.iter().map(|(topic, lag)| (topic.strip_prefix(&self.prefix).unwrap_or(topic).to_owned(), *lag)).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::{Config, KafkaSecurity, Secret};
+
+    #[test]
+    fn security_settings_reach_every_client() {
+        let mut k = Config::default().kafka;
+        let plain = client_config(&k);
+        assert_eq!(plain.get("security.protocol"), Some("plaintext"));
+        assert_eq!(plain.get("sasl.username"), None);
+        k.security_protocol = KafkaSecurity::SaslSsl;
+        k.sasl_mechanism = "SCRAM-SHA-512".into();
+        k.sasl_username = "hrmesh".into();
+        k.sasl_password = Secret::new("s3cret");
+        k.ssl_ca_location = "/etc/hrmesh/kafka/ca.crt".into();
+        let c = client_config(&k);
+        assert_eq!(c.get("security.protocol"), Some("sasl_ssl"));
+        assert_eq!(c.get("sasl.mechanisms"), Some("SCRAM-SHA-512"));
+        assert_eq!((c.get("sasl.username"), c.get("sasl.password")), (Some("hrmesh"), Some("s3cret")));
+        assert_eq!(c.get("ssl.ca.location"), Some("/etc/hrmesh/kafka/ca.crt"));
+        assert!(!format!("{k:?}").contains("s3cret"), "the password never appears in debug output");
     }
 }
