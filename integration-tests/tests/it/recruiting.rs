@@ -298,7 +298,49 @@ async fn human_decisions_are_logged_explained_and_counted(mode: RunMode) {
     app.stop().await;
 }
 
+fn fixture(name: &str) -> Vec<u8> {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../services/recruiting/tests/fixtures/cv/");
+    std::fs::read(format!("{path}{name}")).unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+async fn cv_intake_reads_pdf_and_docx_and_refuses_unreadable_files(mode: RunMode) {
+    let app = TestApp::spawn(mode).await;
+    let mut hr = recruiting(&app, "hr-1", &[Role::HrAdmin]).await;
+    for (candidate, file) in
+        [("cand-pdf", "fatima_nl.pdf"), ("cand-docx", "fatima_nl.docx"), ("cand-de", "jonas_de.docx")]
+    {
+        let request =
+            pb::SubmitCvRequest { candidate_id: candidate.into(), filename: file.into(), content: fixture(file) };
+        let profile = hr.submit_cv(request).await.unwrap_or_else(|e| panic!("{file}: {e}")).into_inner();
+        assert_eq!(profile.format, file.rsplit('.').next().unwrap_or_default(), "{file}");
+        assert!(!profile.work.is_empty() && profile.experience_months > 0, "{file}: {profile:?}");
+        assert!(!profile.skills.is_empty(), "{file}: skills found with evidence");
+    }
+    let pdf = hr.get_candidate_profile(pb::GetCandidateProfileRequest { candidate_id: "cand-pdf".into() }).await;
+    let pdf = pdf.expect("stored").into_inner();
+    assert_eq!(pdf.contact.as_ref().map(|c| c.email.as_str()), Some("fatima@example.org"));
+    assert_eq!(pdf.language, "nl");
+    assert!(pdf.skills.iter().any(|s| s.skill_id == "trades.mig_mag_welding"), "{:?}", pdf.skills);
+    let big = vec![b'a'; 10 * 1024 * 1024 + 1];
+    for (file, content, code) in [
+        ("scanned.pdf", fixture("scanned.pdf"), "CV_SCANNED_IMAGE"),
+        ("protected.pdf", fixture("protected.pdf"), "CV_PASSWORD_PROTECTED"),
+        ("empty.txt", fixture("empty.txt"), "CV_EMPTY"),
+        ("half.docx", fixture("fatima_nl.docx")[..10_000].to_vec(), "CV_CORRUPT"),
+        ("huge.txt", big, "CV_TOO_LARGE"),
+    ] {
+        let request = pb::SubmitCvRequest { candidate_id: "cand-bad".into(), filename: file.into(), content };
+        let status = hr.submit_cv(request).await.expect_err(file);
+        assert_eq!(status.code(), Code::InvalidArgument, "{file}");
+        assert!(status.message().contains(code), "{file}: {}", status.message());
+    }
+    let none = hr.get_candidate_profile(pb::GetCandidateProfileRequest { candidate_id: "cand-bad".into() }).await;
+    assert_eq!(none.expect_err("nothing stored from a refused file").code(), Code::NotFound);
+    app.stop().await;
+}
+
 both_modes!(
+    cv_intake_reads_pdf_and_docx_and_refuses_unreadable_files,
     jobs_from_fields_and_from_an_advertisement,
     shortlists_are_explained_blind_and_consent_gated,
     outreach_needs_consent_and_a_person_to_approve,

@@ -1,147 +1,7 @@
-//! CV documents → structured profiles: contact details, work history with dates and computed
-//! years, education with its level, and languages with CEFR levels, from CVs written in Dutch,
-//! German or English. Files that cannot be read get a reason code and what to do about it.
-//!
-//! Plain text is parsed here. PDF and DOCX are recognised by their bytes; encrypted,
-//! truncated and empty files are told apart, but extracting their text is not part of this
-//! build, so they are refused with `CV_UNSUPPORTED_FORMAT` and the advice to send text.
+//! The structure of a CV's text: sections in Dutch, German and English, contact details, dated
+//! work history, education levels and CEFR language levels.
 
-use std::fmt;
-
-pub const MAX_CV_BYTES: usize = 10 * 1024 * 1024;
-
-/// A calendar month.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub struct YearMonth {
-    pub year: i32,
-    pub month: u8,
-}
-
-impl YearMonth {
-    pub fn today() -> Self {
-        let now = ::time::OffsetDateTime::now_utc();
-        Self { year: now.year(), month: now.month() as u8 }
-    }
-
-    fn index(self) -> i32 {
-        self.year * 12 + i32::from(self.month) - 1
-    }
-}
-
-impl fmt::Display for YearMonth {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:04}-{:02}", self.year, self.month)
-    }
-}
-
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Contact {
-    pub name: Option<String>,
-    pub email: Option<String>,
-    pub phone: Option<String>,
-    pub address: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct Job {
-    pub title: String,
-    pub employer: String,
-    pub start: YearMonth,
-    /// `None` while ongoing.
-    pub end: Option<YearMonth>,
-    pub months: u32,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct Education {
-    pub degree: String,
-    pub institution: String,
-    /// none, secondary, vocational, bachelor, master or doctorate.
-    pub level: &'static str,
-    pub year: Option<u32>,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct LanguageSkill {
-    /// ISO 639-1.
-    pub language: String,
-    /// CEFR level or `native`.
-    pub level: &'static str,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct ParsedCv {
-    pub format: &'static str,
-    pub language: &'static str,
-    pub text: String,
-    pub contact: Contact,
-    pub work: Vec<Job>,
-    /// Months worked, overlapping jobs counted once.
-    pub experience_months: u32,
-    pub education: Vec<Education>,
-    pub languages: Vec<LanguageSkill>,
-    pub warnings: Vec<String>,
-}
-
-#[derive(Debug, thiserror::Error, PartialEq)]
-pub enum CvError {
-    #[error("the file is empty; upload the CV again")]
-    Empty,
-    #[error("the file has {size} bytes; at most {max} are accepted: remove images or send the text")]
-    TooLarge { size: usize, max: usize },
-    #[error("the PDF is password-protected; upload it without a password, or send the CV as text")]
-    PasswordProtected,
-    #[error("the file is damaged ({0}); export the CV again or send it as text")]
-    Corrupt(String),
-    #[error("{0} CVs cannot be read by this installation yet; send the CV as plain text")]
-    UnsupportedFormat(&'static str),
-}
-
-impl CvError {
-    /// Stable reason code for clients.
-    pub fn code(&self) -> &'static str {
-        match self {
-            CvError::Empty => "CV_EMPTY",
-            CvError::TooLarge { .. } => "CV_TOO_LARGE",
-            CvError::PasswordProtected => "CV_PASSWORD_PROTECTED",
-            CvError::Corrupt(_) => "CV_CORRUPT",
-            CvError::UnsupportedFormat(_) => "CV_UNSUPPORTED_FORMAT",
-        }
-    }
-}
-
-fn contains(haystack: &[u8], needle: &[u8]) -> bool {
-    haystack.windows(needle.len()).any(|w| w == needle)
-}
-
-/// Parses a CV; `today` ends ongoing jobs (a parameter, so results are reproducible).
-pub fn parse(bytes: &[u8], _filename: &str, today: YearMonth) -> Result<ParsedCv, CvError> {
-    if bytes.iter().all(u8::is_ascii_whitespace) {
-        return Err(CvError::Empty);
-    }
-    if bytes.len() > MAX_CV_BYTES {
-        return Err(CvError::TooLarge { size: bytes.len(), max: MAX_CV_BYTES });
-    }
-    if bytes.starts_with(b"%PDF-") {
-        let tail = &bytes[bytes.len().saturating_sub(1024)..];
-        if !contains(tail, b"%%EOF") {
-            return Err(CvError::Corrupt("the PDF ends before its end marker".into()));
-        }
-        if contains(bytes, b"/Encrypt") {
-            return Err(CvError::PasswordProtected);
-        }
-        return Err(CvError::UnsupportedFormat("PDF"));
-    }
-    if bytes.starts_with(b"PK\x03\x04") {
-        return Err(CvError::UnsupportedFormat("DOCX"));
-    }
-    let text = std::str::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes))
-        .map_err(|_| CvError::Corrupt("not UTF-8 text, nor a PDF or DOCX document".into()))?;
-    if text.chars().filter(|c| c.is_control() && !c.is_whitespace()).count() > text.len() / 100 + 2 {
-        return Err(CvError::Corrupt("binary content in a text file".into()));
-    }
-    Ok(parse_text(text, today))
-}
+use super::{Contact, Education, Job, LanguageSkill, ParsedCv, YearMonth};
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Section {
@@ -574,6 +434,7 @@ pub fn parse_text(text: &str, today: YearMonth) -> ParsedCv {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::cv::parse;
 
     const TODAY: YearMonth = YearMonth { year: 2026, month: 11 };
 
@@ -617,21 +478,6 @@ mod tests {
         );
         assert_eq!((en.work[0].title.as_str(), en.work[0].end), ("Developer", None));
         assert_eq!(en.education[0].level, "bachelor");
-    }
-
-    #[test]
-    fn unreadable_files_get_reason_codes() {
-        assert_eq!(parse(b"", "a.txt", TODAY).map_err(|e| e.code()), Err("CV_EMPTY"));
-        assert_eq!(parse(b"  \n ", "a.txt", TODAY).map_err(|e| e.code()), Err("CV_EMPTY"));
-        assert_eq!(parse(b"%PDF-1.7\n1 0 obj", "a.pdf", TODAY).map_err(|e| e.code()), Err("CV_CORRUPT"));
-        assert_eq!(
-            parse(b"%PDF-1.7\n/Encrypt 5 0 R\n%%EOF", "a.pdf", TODAY).map_err(|e| e.code()),
-            Err("CV_PASSWORD_PROTECTED")
-        );
-        assert_eq!(parse(b"PK\x03\x04rest", "a.docx", TODAY).map_err(|e| e.code()), Err("CV_UNSUPPORTED_FORMAT"));
-        assert_eq!(parse(&[0xff, 0xfe, 0x00, 0x41], "a.txt", TODAY).map_err(|e| e.code()), Err("CV_CORRUPT"));
-        let big = vec![b'a'; MAX_CV_BYTES + 1];
-        assert_eq!(parse(&big, "a.txt", TODAY).map_err(|e| e.code()), Err("CV_TOO_LARGE"));
     }
 
     #[test]
