@@ -2,6 +2,7 @@
 //! the service recommends and explains, people decide.
 
 mod application;
+pub mod bm25;
 mod candidates;
 pub mod cv;
 mod decisions;

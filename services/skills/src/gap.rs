@@ -111,6 +111,40 @@ pub fn supports(g: &CompetenceGraph, reqs: &[Requirement]) -> Vec<Support> {
     reqs.iter().map(|r| Support::new(g, r.skill)).collect()
 }
 
+/// A requirement's assessment as the API shows it.
+pub fn to_proto(t: &Taxonomy, q: &RequirementGap, lang: Lang) -> hrmesh_proto::skills::v1::RequirementGap {
+    hrmesh_proto::skills::v1::RequirementGap {
+        skill: Some(crate::skill_ref(t, &t.get(q.requirement.skill).id, lang)),
+        essential: q.requirement.essential,
+        required_level: q.requirement.level,
+        current_level: q.current,
+        status: q.status.as_str().into(),
+        related: q.related.map(|(s, ..)| crate::skill_ref(t, &t.get(s).id, lang)),
+        relatedness: q.related.map_or(0.0, |r| r.2),
+        explanation: explain(t, q, lang),
+        credit: q.credit,
+    }
+}
+
+/// One skill set scored against requirements, as `MatchProfiles` answers it.
+pub fn match_profile(
+    t: &Taxonomy,
+    g: &CompetenceGraph,
+    supports: &[Support],
+    have: &HashMap<SkillIx, u32>,
+    reqs: &[Requirement],
+    id: &str,
+    lang: Lang,
+) -> hrmesh_proto::skills::v1::ProfileMatch {
+    let result = person_gap(g, supports, have, reqs);
+    hrmesh_proto::skills::v1::ProfileMatch {
+        id: id.to_owned(),
+        coverage: result.coverage,
+        gap: result.gap,
+        requirements: result.requirements.iter().map(|q| to_proto(t, q, lang)).collect(),
+    }
+}
+
 /// Why two skills are related, in words.
 pub fn reason_text(t: &Taxonomy, reason: Reason, lang: Lang) -> String {
     match reason {

@@ -488,7 +488,7 @@ impl SkillsService for Api {
                 role.requirements.len()
             ),
         };
-        let requirements = result.requirements.iter().map(|q| requirement_to_proto(t, q, lang)).collect();
+        let requirements = result.requirements.iter().map(|q| gap::to_proto(t, q, lang)).collect();
         Ok(Response::new(pb::GapReport {
             employee_id: employee,
             role_id: role.id,
@@ -685,15 +685,7 @@ impl SkillsService for Api {
             .profiles
             .iter()
             .zip(&profiles)
-            .map(|(p, have)| {
-                let g = gap::person_gap(&model.graph, &supports, have, &reqs);
-                pb::ProfileMatch {
-                    id: p.id.clone(),
-                    coverage: g.coverage,
-                    gap: g.gap,
-                    requirements: g.requirements.iter().map(|q| requirement_to_proto(t, q, lang)).collect(),
-                }
-            })
+            .map(|(p, have)| gap::match_profile(t, &model.graph, &supports, have, &reqs, &p.id, lang))
             .collect();
         Ok(Response::new(pb::MatchProfilesResponse { matches, attribution: model.attribution() }))
     }
@@ -853,20 +845,6 @@ impl SkillsService for Api {
         };
         let model = self.catalog.get();
         Ok(Response::new(demand::forecast(&self.ctx, &model.taxonomy, params).await.map_err(ApiError::from)?))
-    }
-}
-
-fn requirement_to_proto(t: &Taxonomy, q: &gap::RequirementGap, lang: Lang) -> pb::RequirementGap {
-    pb::RequirementGap {
-        skill: Some(skill_ref(t, &t.get(q.requirement.skill).id, lang)),
-        essential: q.requirement.essential,
-        required_level: q.requirement.level,
-        current_level: q.current,
-        status: q.status.as_str().into(),
-        related: q.related.map(|(s, ..)| skill_ref(t, &t.get(s).id, lang)),
-        relatedness: q.related.map_or(0.0, |r| r.2),
-        explanation: gap::explain(t, q, lang),
-        credit: q.credit,
     }
 }
 
