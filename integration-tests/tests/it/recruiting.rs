@@ -189,6 +189,33 @@ async fn shortlists_are_explained_blind_and_consent_gated(mode: RunMode) {
     );
     let other = candidate.get_candidate_profile(pb::GetCandidateProfileRequest { candidate_id: "cand-b".into() }).await;
     assert_eq!(other.expect_err("not own").code(), Code::PermissionDenied);
+    // Everyone's CV again with other personal details (a photo reference, another name, age,
+    // gender, nationality, address): the ranking and every score stay the same.
+    let others = [
+        ("cand-a", STRONG, "Maria Rossi\nFoto: pasfoto.jpg\nViale Roma 3, Milaan\n62 jaar, vrouw, Italiaanse"),
+        ("cand-b", STRONG, "Jan Jansen\nFoto: portret.png\nDorpsweg 8, Assen\n19 jaar, man, Nederlandse"),
+        ("cand-related", RELATED, "Olu Adeyemi\n45 jaar, Nigeriaanse, Amsterdam"),
+        ("cand-office", OFFICE, "Zeynep Demir\n23 jaar, vrouw, Turkse, Utrecht"),
+    ];
+    for (candidate, body, personal) in others {
+        let request = pb::SubmitCvRequest {
+            candidate_id: candidate.into(),
+            filename: "cv.txt".into(),
+            content: cv(personal, body),
+        };
+        hr.submit_cv(request).await.expect("replacement CV");
+    }
+    let request = pb::GetShortlistRequest { job_id: "job-1".into(), limit: 10, locale: "en".into() };
+    let again = hr.get_shortlist(request).await.expect("shortlist again").into_inner();
+    let ranked = |s: &pb::Shortlist| s.candidates.iter().map(|c| (c.candidate_id.clone(), c.score)).collect::<Vec<_>>();
+    let (before, after) = (ranked(&shortlist), ranked(&again));
+    let same_order = |v: &[(String, f64)]| v.iter().map(|(_, s)| (s * 1e9).round() as i64).collect::<Vec<_>>();
+    assert_eq!(same_order(&before), same_order(&after), "{before:?} vs {after:?}");
+    let ids = |v: &[(String, f64)]| v.iter().map(|(id, _)| id.clone()).collect::<std::collections::BTreeSet<_>>();
+    assert_eq!(ids(&before), ids(&after));
+    for (id, score) in &before {
+        assert_eq!(after.iter().find(|(a, _)| a == id).map(|(_, s)| *s), Some(*score), "{id}");
+    }
     app.stop().await;
 }
 
