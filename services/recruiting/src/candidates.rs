@@ -251,16 +251,7 @@ pub async fn blind_profiles(
 
 /// The candidate's name (opened) and CV language, for outreach.
 pub async fn name_and_language(ctx: &ServiceContext, candidate: &str) -> Result<Option<(String, String)>, ApiError> {
-    let mut conn = ctx.db.pool().acquire().await?;
-    let Some(row) = sqlx::query("SELECT contact, language FROM candidates WHERE candidate_id = $1")
-        .bind(candidate)
-        .fetch_optional(&mut *conn)
-        .await?
-    else {
-        return Ok(None);
-    };
-    let c = contact(&mut conn, &ctx.vault, candidate, &row.try_get::<String, _>(0)?).await?;
-    Ok(Some((c.name, row.try_get(1)?)))
+    Ok(profile(ctx, candidate).await?.map(|p| (p.contact.map(|c| c.name).unwrap_or_default(), p.language)))
 }
 
 /// The CV profile with contact details opened, for an access request.
