@@ -146,6 +146,48 @@ async fn forged_or_unregistered_events_are_suppressed_and_audited(mode: RunMode)
     app.stop().await;
 }
 
+/// PostgreSQL drops every connection of the test database again and again (a failover, a
+/// restart) while events arrive: consumers wait for the database instead of spending their
+/// attempts, so every event is applied and none reaches a dead-letter topic.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn database_connection_loss_dead_letters_nothing() {
+    use sqlx::{Connection, Executor};
+    let app = TestApp::spawn(RunMode::Platform).await;
+    let database = app.config.database.url.rsplit('/').next().expect("database name").to_owned();
+    let bus = runtime::connect_bus(&app.config).await.expect("bus");
+    let chaos = tokio::spawn(async move {
+        let mut admin = sqlx::PgConnection::connect(&crate::helpers::postgres_url("postgres")).await.expect("admin");
+        let kill = format!(
+            "SELECT COUNT(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = '{database}' AND pid <> pg_backend_pid()"
+        );
+        let mut killed = 0;
+        for _ in 0..40 {
+            let row = admin.fetch_one(sqlx::AssertSqlSafe(kill.clone())).await.expect("terminate");
+            killed += row.get::<i64, _>(0);
+            tokio::time::sleep(Duration::from_millis(75)).await;
+        }
+        killed
+    });
+    let topic = raw_topic("recruiting");
+    for i in 0..30 {
+        let event = applied(&format!("cand-outage-{i}"), "job-outage");
+        bus.publish(vec![record(&topic, &event)]).await.expect("publish");
+        tokio::time::sleep(Duration::from_millis(60)).await;
+    }
+    let killed = chaos.await.expect("chaos task");
+    assert!(killed > 0, "connections were terminated");
+    wait_for_count(&app, "job-outage", 30).await;
+    for consumer in ["governance", "analytics"] {
+        let mut dlq =
+            bus.subscribe(&format!("it-dlq-{consumer}"), &[dead_letter_topic(consumer)]).await.expect("subscribe");
+        let letters = tokio::time::timeout(Duration::from_secs(5), dlq.next_batch(10)).await;
+        let count = letters.map(|b| b.map(|b| b.len()).unwrap_or(0)).unwrap_or(0);
+        assert_eq!(count, 0, "{consumer} dead-lettered events during the outage");
+        dlq.close().await;
+    }
+    app.stop().await;
+}
+
 both_modes!(
     event_commits_with_its_state_change_or_not_at_all,
     crash_mid_stream_loses_nothing_and_applies_each_event_once,

@@ -6,6 +6,11 @@
 //! `events.max_attempts` attempts; an event that still fails (or is permanently bad, such as an
 //! undecodable payload) is written to `hr.dlq.<consumer>.v1` with the reason, in the same
 //! transaction that marks it handled, and the partition moves on.
+//!
+//! An outage of the service's own database (connection lost, pool exhausted, SQLite busy,
+//! PostgreSQL failover or serialization conflict) is not the event's fault: it does not use up
+//! attempts. The partition waits and retries until the database answers again, so a restart or
+//! failover never sends good events to the dead-letter topic.
 
 use std::{
     sync::{Arc, OnceLock, atomic::AtomicBool},
@@ -37,6 +42,27 @@ pub enum HandlerError {
     /// Might work on a later attempt (database busy, dependency down).
     #[error(transparent)]
     Transient(#[from] anyhow::Error),
+}
+
+/// Whether `error` means the database is unavailable or contended rather than the event bad.
+pub fn is_database_outage(error: &anyhow::Error) -> bool {
+    error.chain().filter_map(|e| e.downcast_ref::<sqlx::Error>()).any(|e| match e {
+        sqlx::Error::Io(_)
+        | sqlx::Error::Tls(_)
+        | sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::WorkerCrashed
+        | sqlx::Error::Protocol(_) => true,
+        sqlx::Error::Database(db) => db.code().is_some_and(|code| {
+            // SQLite: BUSY (5) and LOCKED (6) with their extended codes; PostgreSQL: connection
+            // exceptions (08…), serialization failure, deadlock, resources, admin shutdown.
+            matches!(code.as_ref(), "5" | "6" | "261" | "262" | "517" | "40001" | "40P01")
+                || code.starts_with("08")
+                || code.starts_with("53")
+                || code.starts_with("57P")
+        }),
+        _ => false,
+    })
 }
 
 impl From<sqlx::Error> for HandlerError {
@@ -132,10 +158,19 @@ impl Consumer {
                 }
             };
             tracing::debug!(consumer = %self.name, events = batch.len(), "batch received");
-            // The batch is retried until it is applied or dead-lettered: nothing is skipped.
+            // The batch is retried until it is applied or dead-lettered: nothing is skipped. On
+            // shutdown it is left uncommitted and redelivered after the restart.
+            let mut backoff = Duration::from_millis(self.config.retry_backoff_ms.max(100));
             while let Err(e) = self.process(&batch).await {
-                tracing::error!(consumer = %self.name, error = %e, "cannot apply batch; retrying");
-                tokio::time::sleep(Duration::from_millis(500)).await;
+                tracing::error!(consumer = %self.name, error = %format!("{e:#}"), "cannot apply batch; retrying");
+                tokio::select! {
+                    () = shutdown.cancelled() => {
+                        subscription.close().await;
+                        return;
+                    }
+                    () = tokio::time::sleep(backoff) => {}
+                }
+                backoff = (backoff * 2).min(Duration::from_secs(30));
             }
             if let Err(e) = subscription.commit(&batch).await {
                 tracing::warn!(consumer = %self.name, error = %e, "offset commit failed; events will be redelivered and de-duplicated");
@@ -278,6 +313,11 @@ impl Consumer {
                     tx.rollback().await?;
                     return self.dead_letter(delivery, &reason, attempt).await;
                 }
+                Err(HandlerError::Transient(e)) if is_database_outage(&e) => {
+                    // Not the event's fault: the caller retries the batch once the database is back.
+                    let _ = tx.rollback().await;
+                    return Err(e.context("database unavailable"));
+                }
                 Err(HandlerError::Transient(e)) => {
                     tx.rollback().await?;
                     last_error = format!("{e:#}");
@@ -358,5 +398,18 @@ impl Consumer {
         }
         tx.commit().await?;
         Ok(Outcome::DeadLetter)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn database_outages_are_told_apart_from_bad_events() {
+        assert!(is_database_outage(&anyhow::Error::new(sqlx::Error::PoolTimedOut)));
+        assert!(is_database_outage(&anyhow::Error::new(sqlx::Error::PoolTimedOut).context("inserting")));
+        assert!(!is_database_outage(&anyhow::Error::new(sqlx::Error::RowNotFound)));
+        assert!(!is_database_outage(&anyhow::anyhow!("descriptor pool missing")));
     }
 }
