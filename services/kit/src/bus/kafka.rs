@@ -134,7 +134,13 @@ impl EventBus for KafkaBus {
         let full: Vec<String> = topics.iter().map(|t| self.full(t)).collect();
         let refs: Vec<&str> = full.iter().map(String::as_str).collect();
         consumer.subscribe(&refs).map_err(BusError::new)?;
-        Ok(Box::new(KafkaSubscription { consumer, prefix: self.config.topic_prefix.clone(), lag, assigned }))
+        Ok(Box::new(KafkaSubscription {
+            consumer,
+            prefix: self.config.topic_prefix.clone(),
+            lag,
+            assigned,
+            pending: Vec::new(),
+        }))
     }
 }
 
@@ -172,6 +178,8 @@ struct KafkaSubscription {
     prefix: String,
     lag: Arc<Mutex<HashMap<String, u64>>>,
     assigned: Arc<AtomicBool>,
+    /// Received but not yet handed out (see `next_batch`).
+    pending: Vec<Delivery>,
 }
 
 impl KafkaSubscription {
@@ -201,19 +209,26 @@ impl KafkaSubscription {
 #[tonic::async_trait]
 impl Subscription for KafkaSubscription {
     async fn next_batch(&mut self, max: usize) -> Result<Vec<Delivery>, BusError> {
-        let first = self.consumer.recv().await.map_err(BusError::new)?;
-        let mut batch = vec![self.delivery(&first)];
-        drop(first);
+        // Records received are kept in `pending` until returned: if the caller drops this future
+        // (a `select!` picking another branch) they come with the next call instead of being
+        // skipped — librdkafka has already moved past them.
+        if self.pending.is_empty() {
+            let first = self.consumer.recv().await.map_err(BusError::new)?;
+            self.pending.push(self.delivery(&first));
+        }
         // Under load more records follow within moments: a short linger fills the batch (one
         // database transaction for many events) at the cost of at most 2 ms when idle.
-        while batch.len() < max {
+        while self.pending.len() < max {
             match tokio::time::timeout(Duration::from_millis(2), self.consumer.recv()).await {
-                Ok(Ok(message)) => batch.push(self.delivery(&message)),
+                Ok(Ok(message)) => {
+                    let delivery = self.delivery(&message);
+                    self.pending.push(delivery);
+                }
                 Ok(Err(e)) => return Err(BusError::new(e)),
                 Err(_) => break,
             }
         }
-        Ok(batch)
+        Ok(std::mem::take(&mut self.pending))
     }
 
     async fn commit(&mut self, deliveries: &[Delivery]) -> Result<(), BusError> {
