@@ -47,11 +47,12 @@ async fn wrong_role_is_permission_denied() {
     let app = TestApp::spawn(RunMode::Embedded).await;
     let mut as_candidate = RecruitingServiceClient::new(app.authed("recruiting", "cand-1", &[Role::Candidate]).await);
     let status = as_candidate
-        .get_application(GetApplicationRequest { application_id: "x".into() })
+        .get_funnel(hrmesh_proto::recruiting::v1::GetFunnelRequest::default())
         .await
-        .expect_err("candidates cannot read applications");
+        .expect_err("candidates cannot read the funnel");
     assert_eq!(status.code(), Code::PermissionDenied);
     assert!(status.message().contains("hr_admin"), "{}", status.message());
+    crate::flow::ensure_job(&app, "job-1").await;
 
     let status =
         as_candidate.submit_application(application("cand-2", "job-1")).await.expect_err("not their own application");

@@ -684,6 +684,16 @@ async fn every_metric_a_dashboard_queries_is_emitted_with_its_labels() {
 
     // Traffic: applications travel recruiting → governance → analytics.
     let mut recruiting = RecruitingServiceClient::new(platform.channel("recruiting", "hr-1", &[Role::HrAdmin]).await);
+    let job = hrmesh_proto::recruiting::v1::CreateJobRequest {
+        job_id: "job-metrics".into(),
+        title: "Welder".into(),
+        must: vec![hrmesh_proto::recruiting::v1::SkillRequirement {
+            skill_id: "trades.mig_mag_welding".into(),
+            level: 3,
+        }],
+        ..Default::default()
+    };
+    recruiting.create_job(job).await.expect("job");
     for i in 0..6 {
         recruiting.submit_application(application(&format!("cand-{i}"), "job-metrics")).await.expect("submit");
     }
@@ -739,8 +749,7 @@ async fn every_metric_a_dashboard_queries_is_emitted_with_its_labels() {
     db.close().await;
 
     // Fairness: 10 women (8 selected) and 10 men (3 selected) at one stage raise an alert.
-    let mut service =
-        GovernanceServiceClient::new(platform.channel("governance", "recruiting", &[Role::Service]).await);
+    let mut service = GovernanceServiceClient::new(platform.channel("governance", "hr-1", &[Role::HrAdmin]).await);
     for (i, group, selected) in (0..10).map(|i| (i, "female", i < 8)).chain((0..10).map(|i| (i, "male", i < 3))) {
         let person = format!("{group}-{i}");
         let mut own = GovernanceServiceClient::new(platform.channel("governance", &person, &[Role::Candidate]).await);

@@ -512,19 +512,31 @@ fn decision(subject: &str) -> pb::RecordDecisionRequest {
 
 async fn decisions_need_a_human_and_can_be_contested(mode: RunMode) {
     let app = TestApp::spawn(mode).await;
+    // A service cannot take a decision with legal effect, whatever reviewer it names.
     let mut service = governance(&app, "recruiting", &[Role::Service]).await;
-    let reviewerless =
-        pb::RecordDecisionRequest { reviewer: String::new(), rationale: String::new(), ..decision("cand-1") };
-    let refused = service.record_decision(reviewerless).await.expect_err("no human");
-    assert_eq!(refused.code(), Code::InvalidArgument);
-    assert_eq!(field_violations(&refused), ["reviewer", "rationale", "rationale"]);
-    let unexplained = pb::RecordDecisionRequest { explanation: String::new(), ..decision("cand-1") };
-    assert_eq!(field_violations(&service.record_decision(unexplained).await.expect_err("no why")), ["explanation"]);
-    let without_consent = pb::RecordDecisionRequest { purpose: "recruiting.screening".into(), ..decision("cand-1") };
-    assert_eq!(service.record_decision(without_consent).await.expect_err("consent").code(), Code::FailedPrecondition);
+    let bot = pb::RecordDecisionRequest { reviewer: "bot".into(), ..decision("cand-1") };
+    assert_eq!(service.record_decision(bot).await.expect_err("a service").code(), Code::PermissionDenied);
+    let mut both = governance(&app, "hr-1", &[Role::HrAdmin, Role::Service]).await;
+    assert_eq!(both.record_decision(decision("cand-1")).await.expect_err("mixed").code(), Code::PermissionDenied);
 
-    let recorded = service.record_decision(decision("cand-1")).await.expect("human decision").into_inner();
+    let mut manager = governance(&app, "mgr-1", &[Role::Manager]).await;
+    let someone_else = pb::RecordDecisionRequest { reviewer: "hr-1".into(), ..decision("cand-1") };
+    assert_eq!(field_violations(&manager.record_decision(someone_else).await.expect_err("not you")), ["reviewer"]);
+    let mut hr = governance(&app, "hr-1", &[Role::HrAdmin]).await;
+    let reasonless =
+        pb::RecordDecisionRequest { reviewer: String::new(), rationale: String::new(), ..decision("cand-1") };
+    let refused = hr.record_decision(reasonless).await.expect_err("no reason");
+    assert_eq!(field_violations(&refused), ["rationale", "rationale"]);
+    let unexplained = pb::RecordDecisionRequest { explanation: String::new(), ..decision("cand-1") };
+    assert_eq!(field_violations(&hr.record_decision(unexplained).await.expect_err("no why")), ["explanation"]);
+    let without_consent = pb::RecordDecisionRequest { purpose: "recruiting.screening".into(), ..decision("cand-1") };
+    assert_eq!(hr.record_decision(without_consent).await.expect_err("consent").code(), Code::FailedPrecondition);
+
+    // The reviewer is whoever called, not a request field.
+    let anonymous = pb::RecordDecisionRequest { reviewer: String::new(), ..decision("cand-1") };
+    let recorded = hr.record_decision(anonymous).await.expect("human decision").into_inner();
     assert_eq!(recorded.review_state, pb::ReviewState::HumanDecided as i32);
+    assert_eq!(recorded.reviewer, "hr-1");
 
     let mut stranger = governance(&app, "cand-2", &[Role::Candidate]).await;
     let contest =
@@ -537,7 +549,6 @@ async fn decisions_need_a_human_and_can_be_contested(mode: RunMode) {
     let task = candidate.contest_decision(contest.clone()).await.expect("contest").into_inner();
     assert_eq!(candidate.contest_decision(contest).await.expect_err("twice").code(), Code::FailedPrecondition);
 
-    let mut hr = governance(&app, "hr-1", &[Role::HrAdmin]).await;
     let open = hr.list_review_tasks(pb::ListReviewTasksRequest { include_resolved: false }).await.expect("tasks");
     assert_eq!(open.into_inner().tasks.len(), 1);
     let resolve = pb::ResolveReviewTaskRequest {
@@ -547,6 +558,9 @@ async fn decisions_need_a_human_and_can_be_contested(mode: RunMode) {
     };
     let same = hr.resolve_review_task(resolve.clone()).await.expect_err("four eyes");
     assert_eq!(same.code(), Code::FailedPrecondition);
+    let mut themselves = governance(&app, "cand-1", &[Role::HrAdmin]).await;
+    let own = themselves.resolve_review_task(resolve.clone()).await.expect_err("own contest");
+    assert_eq!(own.code(), Code::PermissionDenied);
     let mut other_hr = governance(&app, "hr-2", &[Role::HrAdmin]).await;
     let resolved = other_hr.resolve_review_task(resolve).await.expect("resolve").into_inner();
     assert!(resolved.resolved);
@@ -568,7 +582,7 @@ async fn decisions_need_a_human_and_can_be_contested(mode: RunMode) {
 
 async fn adverse_impact_is_monitored_over_groups_of_five_or_more(mode: RunMode) {
     let app = TestApp::spawn(mode).await;
-    let mut service = governance(&app, "recruiting", &[Role::Service]).await;
+    let mut service = governance(&app, "hr-1", &[Role::HrAdmin]).await;
     // 10 women (8 selected), 10 men (3 selected), 4 people in a third group (too small to count).
     let people = (0..10)
         .map(|i| (format!("f-{i}"), "female", i < 8))

@@ -1,7 +1,7 @@
 //! The recruiting funnel projection: applications per job from `hr.governed.recruiting.v1`,
 //! kept per candidate pseudonym so every count can pass the small-group guard.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use hrmesh_kit::{
     consumer::{EventHandler, HandlerError},
@@ -59,35 +59,42 @@ pub async fn counts(
 ) -> Result<GetApplicationCountsResponse, sqlx::Error> {
     let rows = match job_id {
         Some(job) => {
-            sqlx::query("SELECT job_id, subject_pseudonym FROM applications_seen WHERE job_id = $1")
+            sqlx::query("SELECT job_id, subject_pseudonym, seen_at FROM applications_seen WHERE job_id = $1")
                 .bind(job)
                 .fetch_all(&mut *conn)
                 .await?
         }
-        None => sqlx::query("SELECT job_id, subject_pseudonym FROM applications_seen").fetch_all(&mut *conn).await?,
+        None => {
+            sqlx::query("SELECT job_id, subject_pseudonym, seen_at FROM applications_seen")
+                .fetch_all(&mut *conn)
+                .await?
+        }
     };
     // Applications per job, and the candidates behind them.
-    let mut per_job: BTreeMap<String, (u64, BTreeSet<String>)> = BTreeMap::new();
-    let mut everyone = BTreeSet::new();
+    // Each candidate with when they first entered these figures.
+    let mut per_job: BTreeMap<String, (u64, BTreeMap<String, i64>)> = BTreeMap::new();
+    let mut everyone: BTreeMap<String, i64> = BTreeMap::new();
     let mut total = 0;
     for row in rows {
-        let (job, member): (String, String) = (row.try_get(0)?, row.try_get(1)?);
+        let (job, member, seen): (String, String, i64) = (row.try_get(0)?, row.try_get(1)?, row.try_get(2)?);
         let entry = per_job.entry(job).or_default();
         entry.0 += 1;
-        entry.1.insert(member.clone());
-        everyone.insert(member);
+        let since = entry.1.entry(member.clone()).or_insert(seen);
+        *since = (*since).min(seen);
+        let since = everyone.entry(member).or_insert(seen);
+        *since = (*since).min(seen);
         total += 1;
     }
     let mut response = GetApplicationCountsResponse::default();
     for (job_id, (applications, members)) in per_job {
-        let release = groups::release(conn, AUDIENCE, &members).await?;
+        let release = groups::release(conn, AUDIENCE, &format!("job:{job_id}"), &members).await?;
         response.jobs.push(JobCount {
             job_id,
             applications: if release.is_allowed() { applications } else { 0 },
             withheld: release.reason().unwrap_or_default(),
         });
     }
-    let release = groups::release(conn, AUDIENCE, &everyone).await?;
+    let release = groups::release(conn, AUDIENCE, "total", &everyone).await?;
     response.total = if release.is_allowed() { total } else { 0 };
     response.total_withheld = release.reason().unwrap_or_default();
     Ok(response)

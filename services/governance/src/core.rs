@@ -1,7 +1,10 @@
 //! Governance's state and the operations behind its API: consent, erasure and access requests.
 //! Every change is audited and published on `hr.governance.v1` in the transaction that makes it.
 
-use std::{collections::BTreeMap, sync::Arc};
+use std::{
+    collections::{BTreeMap, BTreeSet},
+    sync::Arc,
+};
 
 use ed25519_dalek::SigningKey;
 use hrmesh_kit::db::get_bool;
@@ -21,7 +24,9 @@ use hrmesh_proto::{
         AccessExport, Consent, ConsentChanged, ErasedRecords, ErasureReport, ErasureRequested, ListConsentsResponse,
         ServiceErasure,
     },
-    privacy::v1::{ErasedItem, ExportPersonDataRequest, person_data_service_client::PersonDataServiceClient},
+    privacy::v1::{
+        ErasedItem, ExportPersonDataRequest, PersonDataPart, person_data_service_client::PersonDataServiceClient,
+    },
 };
 use prost::Name;
 use sqlx::{AnyConnection, Row};
@@ -284,6 +289,15 @@ impl Core {
         PURPOSES.iter().map(|p| self.pseudonymiser.pseudonym(&self.ctx.config.tenant, p.id, subject)).collect()
     }
 
+    /// The person's pseudonyms under purposes whose events reach governed streams.
+    pub fn streamed_pseudonyms(&self, subject: &str) -> Vec<String> {
+        PURPOSES
+            .iter()
+            .filter(|p| !p.events.is_empty())
+            .map(|p| self.pseudonymiser.pseudonym(&self.ctx.config.tenant, p.id, subject))
+            .collect()
+    }
+
     /// Erases a person: governance's own records now, every other service through the event.
     pub async fn request_erasure(&self, actor: &str, subject: &str, reason: &str) -> Result<ErasureReport, ApiError> {
         let subject = identifier("subject", subject).map_err(|v| ApiError::InvalidArgument(vec![v]))?;
@@ -323,9 +337,14 @@ impl Core {
             ..Entry::default()
         };
         self.audit(&mut tx, entry).await?;
-        let event = ErasureRequested { request_id: request_id.clone(), pseudonyms: self.all_pseudonyms(&subject) };
+        // Only the pseudonyms that governed streams carry: the event log keeps this mapping for
+        // its retention period, so it names no more of the person's pseudonyms than needed.
+        let event = ErasureRequested { request_id: request_id.clone(), pseudonyms: self.streamed_pseudonyms(&subject) };
         self.publish(&mut tx, &subject, ERASURE_PURPOSE, &event).await?;
         self.ctx.commit(tx).await?;
+        if let Err(e) = self.ctx.db.scrub_deleted().await {
+            tracing::warn!(error = %e, "could not scrub erased records from the WAL");
+        }
         self.erasure_report(&request_id).await
     }
 
@@ -360,7 +379,7 @@ impl Core {
             .execute(&mut *tx)
             .await?;
         count("decisions", "anonymised", n.rows_affected());
-        let n = sqlx::query("UPDATE review_tasks SET subject = $1, statement = '' WHERE subject = $2")
+        let n = sqlx::query("UPDATE review_tasks SET subject = $1, statement = '', rationale = '' WHERE subject = $2")
             .bind(pseudonym)
             .bind(subject)
             .execute(&mut *tx)
@@ -414,50 +433,91 @@ impl Core {
         })
     }
 
-    /// Everything held about a person, from every service.
-    pub async fn access_export(&self, actor: &str, subject: &str, language: &str) -> Result<AccessExport, ApiError> {
+    /// Every part of what every service holds about a person; the access is audited.
+    pub async fn access_parts(&self, actor: &str, subject: &str) -> Result<(String, Vec<PersonDataPart>), ApiError> {
         let subject = identifier("subject", subject).map_err(|v| ApiError::InvalidArgument(vec![v]))?;
         let pseudonyms = self.all_pseudonyms(&subject);
-        let mut gathered: BTreeMap<String, (serde_json::Value, u32)> = BTreeMap::new();
+        let mut parts = Vec::new();
         for (endpoint, services) in self.ctx.peers.by_endpoint() {
-            let channel = self.ctx.peers.channel(&endpoint)?;
-            let request = self
-                .ctx
-                .peers
-                .request(ExportPersonDataRequest { subject: subject.clone(), pseudonyms: pseudonyms.clone() })?;
-            let response = PersonDataServiceClient::new(channel).export_person_data(request).await.map_err(|s| {
+            let unavailable = |s: tonic::Status| {
                 ApiError::Unavailable(format!(
                     "{} did not answer the access request: {}",
                     services.join(", "),
                     s.message()
                 ))
-            })?;
-            for export in response.into_inner().services {
-                let json = serde_json::from_str(&export.json).map_err(|e| ApiError::Internal(e.into()))?;
-                gathered.insert(export.service, (json, export.record_count));
+            };
+            let channel = self.ctx.peers.channel(&endpoint)?;
+            let request = self
+                .ctx
+                .peers
+                .request(ExportPersonDataRequest { subject: subject.clone(), pseudonyms: pseudonyms.clone() })?;
+            let mut stream = PersonDataServiceClient::new(channel)
+                .stream_person_data(request)
+                .await
+                .map_err(unavailable)?
+                .into_inner();
+            while let Some(part) = stream.message().await.map_err(unavailable)? {
+                parts.push(part);
             }
         }
+        let services: BTreeSet<&str> = parts.iter().map(|p| p.service.as_str()).collect();
         let mut tx = self.ctx.db.begin().await?;
         let entry = Entry {
             actor: actor.to_owned(),
             action: "access.exported".into(),
             subject_pseudonym: self.audit_pseudonym(&subject),
             legal_basis: "GDPR art. 15 and 20: right of access and data portability".into(),
-            detail: format!("{} services", gathered.len()),
+            detail: format!("{} services", services.len()),
             ..Entry::default()
         };
         self.audit(&mut tx, entry).await?;
         tx.commit().await?;
-        let summary = access_summary(&subject, language, &gathered);
-        let json =
-            serde_json::Value::Object(gathered.into_iter().map(|(service, (json, _))| (service, json)).collect());
+        Ok((subject, parts))
+    }
+
+    /// Everything held about a person, from every service, as one message. Data beyond what one
+    /// message carries is refused with the way to get it (`StreamAccess`).
+    pub async fn access_export(&self, actor: &str, subject: &str, language: &str) -> Result<AccessExport, ApiError> {
+        let (subject, parts) = self.access_parts(actor, subject).await?;
+        let summary = access_summary(&subject, language, &counts(&parts));
+        let size: usize = parts.iter().map(|p| p.records_json.len()).sum();
+        if size > MAX_UNARY_EXPORT_BYTES {
+            return Err(ApiError::FailedPrecondition(format!(
+                "the export holds {} MiB, more than one reply carries: use StreamAccess, which sends it in parts",
+                size >> 20
+            )));
+        }
+        let mut json: BTreeMap<String, serde_json::Map<String, serde_json::Value>> = BTreeMap::new();
+        for part in parts {
+            let records: serde_json::Value =
+                serde_json::from_str(&part.records_json).map_err(|e| ApiError::Internal(e.into()))?;
+            let kinds = json.entry(part.service).or_default();
+            let entry = kinds.entry(part.kind).or_insert_with(|| serde_json::Value::Array(Vec::new()));
+            if let (serde_json::Value::Array(all), serde_json::Value::Array(more)) = (entry, records) {
+                all.extend(more);
+            }
+        }
+        let json: serde_json::Map<String, serde_json::Value> =
+            json.into_iter().map(|(service, kinds)| (service, serde_json::Value::Object(kinds))).collect();
         Ok(AccessExport {
             subject,
             generated_at: Some(time::timestamp(time::now_ms())),
-            json: json.to_string(),
+            json: serde_json::Value::Object(json).to_string(),
             summary,
         })
     }
+}
+
+/// Largest access export answered as one message; larger ones are streamed.
+const MAX_UNARY_EXPORT_BYTES: usize = 3 << 20;
+
+/// Records per service and kind.
+pub fn counts(parts: &[PersonDataPart]) -> BTreeMap<String, BTreeMap<String, u32>> {
+    let mut out: BTreeMap<String, BTreeMap<String, u32>> = BTreeMap::new();
+    for part in parts {
+        *out.entry(part.service.clone()).or_default().entry(part.kind.clone()).or_default() += part.record_count;
+    }
+    out
 }
 
 /// Stores one service's erasure confirmation (idempotent).
@@ -482,7 +542,7 @@ pub async fn record_result(
 }
 
 /// The readable summary of an access export, in English, Dutch or German.
-fn access_summary(subject: &str, language: &str, gathered: &BTreeMap<String, (serde_json::Value, u32)>) -> String {
+pub fn access_summary(subject: &str, language: &str, gathered: &BTreeMap<String, BTreeMap<String, u32>>) -> String {
     use std::fmt::Write;
     let (title, intro, records, none, rights) = match language {
         "nl" => (
@@ -508,20 +568,14 @@ fn access_summary(subject: &str, language: &str, gathered: &BTreeMap<String, (se
         ),
     };
     let mut out = format!("# {title}: {subject}\n\n{intro}\n\n");
-    for (service, (json, count)) in gathered {
+    for (service, kinds) in gathered {
+        let count: u32 = kinds.values().sum();
         let _ = writeln!(out, "## {service}: {count} {records}\n");
-        match json.as_object() {
-            Some(kinds) if *count > 0 => {
-                for (kind, value) in kinds {
-                    let n = value.as_array().map_or(1, Vec::len);
-                    if n > 0 {
-                        let _ = writeln!(out, "- {kind}: {n}");
-                    }
-                }
-            }
-            _ => {
-                let _ = writeln!(out, "{none}");
-            }
+        if count == 0 {
+            let _ = writeln!(out, "{none}");
+        }
+        for (kind, n) in kinds.iter().filter(|(_, n)| **n > 0) {
+            let _ = writeln!(out, "- {kind}: {n}");
         }
         out.push('\n');
     }

@@ -3,6 +3,7 @@
 //! similar effect needs a named human reviewer and a rationale; a person can contest a decision,
 //! which opens a review task that another human resolves.
 
+use hrmesh_kit::auth::Principal;
 use hrmesh_kit::db::get_bool;
 use hrmesh_kit::{
     ApiError, Violations,
@@ -10,7 +11,9 @@ use hrmesh_kit::{
     events::GOVERNANCE_TOPIC,
     outbox, time,
 };
-use hrmesh_proto::governance::v1::{Decision, DecisionRecorded, RecordDecisionRequest, ReviewState, ReviewTask};
+use hrmesh_proto::governance::v1::{
+    Decision, DecisionRecorded, RecordDecisionRequest, ReviewResolved, ReviewState, ReviewTask,
+};
 use sqlx::{AnyConnection, Row};
 
 use crate::{audit::Entry, core::Core, fairness, purposes};
@@ -57,8 +60,9 @@ fn task_from_row(row: &sqlx::any::AnyRow) -> Result<ReviewTask, sqlx::Error> {
     })
 }
 
-/// The validated content of a decision.
-fn validate(req: &RecordDecisionRequest) -> Result<&'static purposes::Purpose, ApiError> {
+/// The validated content of a decision. The reviewer is the authenticated caller: a request may
+/// repeat the caller's own id, never name someone else.
+fn validate(caller: &Principal, req: &RecordDecisionRequest) -> Result<&'static purposes::Purpose, ApiError> {
     let mut v = Violations::default();
     v.check(identifier("subject", &req.subject));
     let purpose = purposes::find(&req.purpose);
@@ -75,14 +79,18 @@ fn validate(req: &RecordDecisionRequest) -> Result<&'static purposes::Purpose, A
         e.description = "every AI output needs its explanation".into();
         e
     }));
+    let named = req.reviewer.trim();
+    if !named.is_empty() && named != caller.subject {
+        v.add("reviewer", "the reviewer is the person calling; leave it empty or give your own id");
+    }
     if req.legal_effect {
-        if req.reviewer.trim().is_empty() {
-            v.add(
-                "reviewer",
-                "a decision with legal or similar effect needs a named human reviewer (GDPR art. 22) / \
-                 een besluit met rechtsgevolgen vraagt een menselijke beoordelaar / \
-                 eine Entscheidung mit Rechtswirkung braucht eine menschliche Prüferin oder einen Prüfer",
-            );
+        if !caller.is_person() {
+            return Err(ApiError::PermissionDenied(
+                "a decision with legal or similar effect is taken by a person with their own token (GDPR art. 22) / \
+                 een besluit met rechtsgevolgen neemt een mens met een eigen token / \
+                 eine Entscheidung mit Rechtswirkung trifft ein Mensch mit eigenem Token"
+                    .into(),
+            ));
         }
         if req.rationale.trim().is_empty() {
             v.add("rationale", "a decision with legal or similar effect needs the reviewer's rationale");
@@ -105,8 +113,9 @@ fn validate(req: &RecordDecisionRequest) -> Result<&'static purposes::Purpose, A
 
 impl Core {
     /// Logs a decision; refuses one with legal effect and no human behind it.
-    pub async fn record_decision(&self, actor: &str, req: RecordDecisionRequest) -> Result<Decision, ApiError> {
-        let purpose = validate(&req)?;
+    pub async fn record_decision(&self, caller: &Principal, req: RecordDecisionRequest) -> Result<Decision, ApiError> {
+        let purpose = validate(caller, &req)?;
+        let actor = caller.subject.as_str();
         let mut tx = self.ctx.db.begin().await?;
         let consent = self.consent_state(&mut tx, &req.subject, purpose).await?;
         if !consent.allowed {
@@ -115,7 +124,7 @@ impl Core {
                 purpose.id, req.subject, consent.reason
             )));
         }
-        let human = !req.reviewer.trim().is_empty();
+        let human = caller.is_person();
         let state = if human { ReviewState::HumanDecided } else { ReviewState::Unreviewed };
         let decision = Decision {
             decision_id: uuid::Uuid::now_v7().to_string(),
@@ -127,7 +136,7 @@ impl Core {
             output: req.output.trim().into(),
             explanation: req.explanation.trim().into(),
             legal_effect: req.legal_effect,
-            reviewer: req.reviewer.trim().into(),
+            reviewer: if human { caller.subject.clone() } else { String::new() },
             rationale: req.rationale.trim().into(),
             review_state: state as i32,
             stage: req.stage.clone(),
@@ -135,7 +144,11 @@ impl Core {
             decided_at: Some(time::timestamp(time::now_ms())),
             recorded_by: actor.to_owned(),
         };
-        insert(&mut tx, &decision).await?;
+        // The reviewer's rationale is free text that can name the person or more: it is kept
+        // sealed under the person's key, so an erasure leaves it unreadable.
+        let mut stored = decision.clone();
+        stored.rationale = self.seal(&mut tx, &decision.subject, &decision.rationale).await?;
+        insert(&mut tx, &stored).await?;
         let detail = serde_json::json!({
             "decision_id": decision.decision_id,
             "model_id": decision.model_id,
@@ -171,19 +184,46 @@ impl Core {
         Ok(decision)
     }
 
+    async fn seal(&self, conn: &mut AnyConnection, subject: &str, text: &str) -> Result<String, ApiError> {
+        if text.is_empty() {
+            return Ok(String::new());
+        }
+        self.ctx.vault.seal(conn, subject, text).await.map_err(|e| ApiError::Internal(e.into()))
+    }
+
+    /// A stored decision with its rationale opened; `[erased]` once the person's key is gone.
+    async fn opened(&self, conn: &mut AnyConnection, mut decision: Decision) -> Result<Decision, ApiError> {
+        if decision.rationale.starts_with("v1:") {
+            let plain = self
+                .ctx
+                .vault
+                .open(conn, &decision.subject, &decision.rationale)
+                .await
+                .map_err(|e| ApiError::Internal(e.into()))?;
+            decision.rationale = plain.unwrap_or_else(|| "[erased]".to_owned());
+        }
+        Ok(decision)
+    }
+
     pub async fn decision(&self, conn: &mut AnyConnection, decision_id: &str) -> Result<Decision, ApiError> {
         let sql = format!("SELECT {DECISION_COLUMNS} FROM decisions WHERE decision_id = $1");
-        let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(decision_id).fetch_optional(conn).await?;
-        row.as_ref()
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(decision_id).fetch_optional(&mut *conn).await?;
+        let decision = row
+            .as_ref()
             .map(decision_from_row)
             .transpose()?
-            .ok_or_else(|| ApiError::NotFound(format!("no decision {decision_id}")))
+            .ok_or_else(|| ApiError::NotFound(format!("no decision {decision_id}")))?;
+        self.opened(conn, decision).await
     }
 
     pub async fn list_decisions(&self, conn: &mut AnyConnection, subject: &str) -> Result<Vec<Decision>, ApiError> {
         let sql = format!("SELECT {DECISION_COLUMNS} FROM decisions WHERE subject = $1 ORDER BY decided_at");
-        let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(subject).fetch_all(conn).await?;
-        Ok(rows.iter().map(decision_from_row).collect::<Result<_, _>>()?)
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(subject).fetch_all(&mut *conn).await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for row in &rows {
+            out.push(self.opened(conn, decision_from_row(row)?).await?);
+        }
+        Ok(out)
     }
 
     /// Opens a review task for a decision the person contests.
@@ -237,10 +277,12 @@ impl Core {
         Ok(rows.iter().map(task_from_row).collect::<Result<_, _>>()?)
     }
 
-    /// Closes a review task; the reviewer must not be the one who took the contested decision.
+    /// Closes a review task. The reviewer is a person who neither took the contested decision
+    /// nor is the person it is about; the service that took the decision learns the outcome
+    /// from `ReviewResolved`.
     pub async fn resolve(
         &self,
-        reviewer: &str,
+        caller: &Principal,
         task_id: &str,
         outcome: &str,
         rationale: &str,
@@ -252,6 +294,12 @@ impl Core {
         let rationale = v.check(required_text("rationale", rationale, 4_000));
         v.finish()?;
         let rationale = rationale.unwrap_or_default();
+        if !caller.is_person() {
+            return Err(ApiError::PermissionDenied(
+                "a contested decision is reviewed by a person, not a service".into(),
+            ));
+        }
+        let reviewer = caller.subject.as_str();
         let mut tx = self.ctx.db.begin().await?;
         let sql = format!("SELECT {TASK_COLUMNS} FROM review_tasks WHERE task_id = $1");
         let mut task = sqlx::query(sqlx::AssertSqlSafe(sql))
@@ -266,7 +314,10 @@ impl Core {
             return Err(ApiError::FailedPrecondition(format!("review task {task_id} is already resolved")));
         }
         let decision = self.decision(&mut tx, &task.decision_id).await?;
-        if decision.reviewer == reviewer {
+        if task.subject == reviewer {
+            return Err(ApiError::PermissionDenied("you cannot review a contest about yourself".into()));
+        }
+        if decision.reviewer == reviewer || decision.recorded_by == reviewer {
             return Err(ApiError::FailedPrecondition(
                 "the contested decision must be reviewed by someone other than who took it".into(),
             ));
@@ -293,6 +344,15 @@ impl Core {
             ..Entry::default()
         };
         self.audit(&mut tx, entry).await?;
+        let event = ReviewResolved {
+            task_id: task.task_id.clone(),
+            decision_id: task.decision_id.clone(),
+            purpose: decision.purpose.clone(),
+            outcome: outcome.to_owned(),
+            rationale: rationale.clone(),
+        };
+        let envelope = self.ctx.events.envelope(&task.subject, &decision.purpose, &event);
+        outbox::enqueue(&mut tx, GOVERNANCE_TOPIC, &envelope).await?;
         self.ctx.commit(tx).await?;
         task.resolved = true;
         task.reviewer = reviewer.to_owned();

@@ -162,6 +162,29 @@ impl GovernanceService for Api {
         Ok(Response::new(self.core.access_export(&p.subject, &r.subject, language).await?))
     }
 
+    type StreamAccessStream =
+        std::pin::Pin<Box<dyn futures_util::Stream<Item = Result<pb::AccessExportPart, Status>> + Send>>;
+
+    async fn stream_access(
+        &self,
+        request: Request<pb::RequestAccessRequest>,
+    ) -> Result<Response<Self::StreamAccessStream>, Status> {
+        let p = self.acting_for(&request, &request.get_ref().subject, &[Role::Dpo], "StreamAccess").await?;
+        let r = request.into_inner();
+        let language = if r.language.is_empty() { "en" } else { r.language.as_str() };
+        if !matches!(language, "en" | "nl" | "de") {
+            return Err(invalid("language", "must be en, nl or de"));
+        }
+        let (subject, parts) = self.core.access_parts(&p.subject, &r.subject).await?;
+        let summary = crate::core::access_summary(&subject, language, &crate::core::counts(&parts));
+        let mut items: Vec<Result<pb::AccessExportPart, Status>> = parts
+            .into_iter()
+            .map(|part| Ok(pb::AccessExportPart { part: Some(pb::access_export_part::Part::Records(part)) }))
+            .collect();
+        items.push(Ok(pb::AccessExportPart { part: Some(pb::access_export_part::Part::Summary(summary)) }));
+        Ok(Response::new(Box::pin(tokio_stream::iter(items))))
+    }
+
     async fn list_audit_records(
         &self,
         request: Request<pb::ListAuditRecordsRequest>,
@@ -246,7 +269,7 @@ impl GovernanceService for Api {
         request: Request<pb::RecordDecisionRequest>,
     ) -> Result<Response<pb::Decision>, Status> {
         let p = self.caller(&request, &[Role::Service, Role::HrAdmin, Role::Manager], "RecordDecision").await?;
-        Ok(Response::new(self.core.record_decision(&p.subject, request.into_inner()).await?))
+        Ok(Response::new(self.core.record_decision(&p, request.into_inner()).await?))
     }
 
     async fn list_decisions(
@@ -288,7 +311,7 @@ impl GovernanceService for Api {
     ) -> Result<Response<pb::ReviewTask>, Status> {
         let p = self.caller(&request, &[Role::HrAdmin, Role::Dpo], "ResolveReviewTask").await?;
         let r = request.into_inner();
-        Ok(Response::new(self.core.resolve(&p.subject, &r.task_id, &r.outcome, &r.rationale).await?))
+        Ok(Response::new(self.core.resolve(&p, &r.task_id, &r.outcome, &r.rationale).await?))
     }
 
     async fn report_group_attributes(

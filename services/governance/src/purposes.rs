@@ -44,6 +44,9 @@ pub static PURPOSES: &[Purpose] = &[
         events: &[
             ("hrmesh.recruiting.v1.CandidateApplied", &["application_id", "job_id", "source"]),
             ("hrmesh.recruiting.v1.JobOpened", &["job_id", "title", "skill_ids"]),
+            ("hrmesh.recruiting.v1.JobUpdated", &["job_id", "title", "skill_ids", "reason"]),
+            ("hrmesh.recruiting.v1.JobClosed", &["job_id", "reason"]),
+            ("hrmesh.recruiting.v1.JobReopened", &["job_id", "reason"]),
             ("hrmesh.recruiting.v1.StageChanged", &["application_id", "job_id", "stage"]),
         ],
         recipients: &["recruiters", "hiring managers", "hrmesh analytics (pseudonymised)"],

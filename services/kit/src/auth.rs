@@ -65,6 +65,12 @@ impl Principal {
         self.roles.contains(&role)
     }
 
+    /// Whether a person (not a service or an internal system) is calling: only a person can
+    /// take or review a decision with legal effect, or approve what is sent to someone.
+    pub fn is_person(&self) -> bool {
+        !self.has(Role::Service) && self.subject != crate::peers::SERVICE_SUBJECT
+    }
+
     /// May this caller act on `person`'s data: it is that person, or holds one of `privileged`.
     /// Otherwise PERMISSION_DENIED naming what is missing.
     pub fn acting_for(&self, person: &str, privileged: &[Role]) -> Result<(), Status> {
@@ -83,8 +89,29 @@ struct Claims {
     aud: String,
     exp: u64,
     iat: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    nbf: Option<u64>,
     #[serde(default)]
     roles: Vec<String>,
+}
+
+/// Clock skew tolerated between the token issuer and this process, in seconds.
+const LEEWAY_SECS: u64 = 60;
+
+/// Refuses a header that names extensions (`crit`, RFC 7515 §4.1.11): hrmesh understands none,
+/// so a token that depends on one must not be accepted.
+fn reject_critical_extensions(token: &str) -> Result<(), Status> {
+    use base64::Engine;
+    let header = token.split('.').next().unwrap_or_default();
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(header.trim_end_matches('='))
+        .map_err(|_| Status::unauthenticated("malformed bearer token"))?;
+    let fields: serde_json::Map<String, serde_json::Value> =
+        serde_json::from_slice(&bytes).map_err(|_| Status::unauthenticated("malformed bearer token"))?;
+    if fields.contains_key("crit") {
+        return Err(Status::unauthenticated("token requires extensions (crit) this service does not support"));
+    }
+    Ok(())
 }
 
 /// Verifies bearer tokens against the configured keys.
@@ -130,6 +157,7 @@ impl Authenticator {
     pub fn verify(&self, token: &str) -> Result<Principal, Status> {
         let header =
             jsonwebtoken::decode_header(token).map_err(|_| Status::unauthenticated("malformed bearer token"))?;
+        reject_critical_extensions(token)?;
         let kid = header.kid.ok_or_else(|| Status::unauthenticated("token has no key id (kid)"))?;
         let (key, alg) =
             self.keys.get(&kid).ok_or_else(|| Status::unauthenticated("token signed with an unknown key"))?;
@@ -140,6 +168,8 @@ impl Authenticator {
         validation.set_issuer(&[&self.issuer]);
         validation.set_audience(&[&self.audience]);
         validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
+        validation.validate_nbf = true;
+        validation.leeway = LEEWAY_SECS;
         let data = jsonwebtoken::decode::<Claims>(token, key, &validation).map_err(|e| {
             use jsonwebtoken::errors::ErrorKind;
             let why = match e.kind() {
@@ -147,10 +177,17 @@ impl Authenticator {
                 ErrorKind::InvalidIssuer => "token has the wrong issuer",
                 ErrorKind::InvalidAudience => "token has the wrong audience",
                 ErrorKind::InvalidSignature => "token signature is invalid",
+                ErrorKind::ImmatureSignature => "token is not valid yet (nbf)",
                 _ => "token is invalid",
             };
             Status::unauthenticated(why)
         })?;
+        if data.claims.iat > jsonwebtoken::get_current_timestamp() + LEEWAY_SECS {
+            return Err(Status::unauthenticated("token was issued in the future (iat)"));
+        }
+        if data.claims.sub.trim().is_empty() {
+            return Err(Status::unauthenticated("token has no subject (sub)"));
+        }
         let roles = data.claims.roles.iter().filter_map(|r| Role::parse(r)).collect();
         Ok(Principal { subject: data.claims.sub, roles })
     }
@@ -237,6 +274,7 @@ impl TokenIssuer {
             iss: self.issuer.clone(),
             aud: self.audience.clone(),
             iat: now,
+            nbf: None,
             exp: now + ttl.as_secs(),
             roles: roles.iter().map(|r| r.as_str().to_owned()).collect(),
         };
@@ -282,6 +320,43 @@ mod tests {
         let token = format!("{header}.{body}.");
         let err = Authenticator::new(&config()).expect("auth").verify(&token).expect_err("alg none");
         assert_eq!(err.code(), tonic::Code::Unauthenticated);
+    }
+
+    fn signed(claims: &serde_json::Value, header: &serde_json::Value) -> String {
+        use base64::Engine;
+        use hmac::Mac;
+        let b64 = |v: &serde_json::Value| {
+            base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(serde_json::to_vec(v).expect("json"))
+        };
+        let input = format!("{}.{}", b64(header), b64(claims));
+        let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice("x".repeat(32).as_bytes()).expect("key");
+        mac.update(input.as_bytes());
+        let sig = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes());
+        format!("{input}.{sig}")
+    }
+
+    fn claims(now: u64) -> serde_json::Value {
+        serde_json::json!({"sub": "alice", "iss": "hrmesh", "aud": "hrmesh", "iat": now, "exp": now + 600})
+    }
+
+    #[test]
+    fn rejects_not_yet_valid_future_issued_critical_and_subjectless_tokens() {
+        let auth = Authenticator::new(&config()).expect("auth");
+        let header = serde_json::json!({"alg": "HS256", "typ": "JWT", "kid": "k1"});
+        let now = jsonwebtoken::get_current_timestamp();
+        assert!(auth.verify(&signed(&claims(now), &header)).is_ok(), "a plain token passes");
+        let mut c = claims(now);
+        c["nbf"] = (now + 3600).into();
+        assert_eq!(auth.verify(&signed(&c, &header)).expect_err("nbf").message(), "token is not valid yet (nbf)");
+        let mut c = claims(now);
+        c["iat"] = (now + 3600).into();
+        c["exp"] = (now + 7200).into();
+        assert!(auth.verify(&signed(&c, &header)).expect_err("iat").message().contains("future"));
+        let mut c = claims(now);
+        c["sub"] = "".into();
+        assert!(auth.verify(&signed(&c, &header)).expect_err("sub").message().contains("subject"));
+        let crit = serde_json::json!({"alg": "HS256", "kid": "k1", "crit": ["exp-ext"], "exp-ext": true});
+        assert!(auth.verify(&signed(&claims(now), &crit)).expect_err("crit").message().contains("crit"));
     }
 
     #[test]

@@ -75,6 +75,12 @@ pub struct GrpcConfig {
     /// How long health reports NOT_SERVING before the server stops taking requests, in ms,
     /// so load balancers can take the instance out of rotation.
     pub drain_grace_ms: u64,
+    /// Longest any call may run, in ms (a client's shorter `grpc-timeout` wins): no single call
+    /// holds a connection, a database transaction or a worker forever.
+    pub request_timeout_ms: u64,
+    /// After the grace period, how long calls in flight may take to finish, in ms, before the
+    /// process stops anyway.
+    pub drain_timeout_ms: u64,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -265,7 +271,13 @@ impl Default for Config {
             mode: Mode::Embedded,
             data_dir: PathBuf::from("data"),
             tenant: "default".into(),
-            grpc: GrpcConfig { host: IpAddr::from([127, 0, 0, 1]), port: 50051, drain_grace_ms: 2_000 },
+            grpc: GrpcConfig {
+                host: IpAddr::from([127, 0, 0, 1]),
+                port: 50051,
+                drain_grace_ms: 2_000,
+                request_timeout_ms: 30_000,
+                drain_timeout_ms: 20_000,
+            },
             database: DatabaseConfig { url: "postgres://postgres@127.0.0.1:5432/hrmesh".into(), max_connections: 10 },
             kafka: KafkaConfig {
                 brokers: "127.0.0.1:9092".into(),
@@ -351,6 +363,12 @@ impl Config {
         };
         if self.tenant.trim().is_empty() {
             return bad("tenant", &self.tenant, "a non-empty tenant name");
+        }
+        if !(100..=3_600_000).contains(&self.grpc.request_timeout_ms) {
+            return bad("grpc.request_timeout_ms", &self.grpc.request_timeout_ms, "100..=3600000 ms");
+        }
+        if self.grpc.drain_timeout_ms > 600_000 {
+            return bad("grpc.drain_timeout_ms", &self.grpc.drain_timeout_ms, "0..=600000 ms");
         }
         if !(1..=100_000).contains(&self.events.max_attempts) {
             return bad("events.max_attempts", &self.events.max_attempts, "1..=100000");

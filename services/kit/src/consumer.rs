@@ -95,6 +95,9 @@ pub trait EventHandler: Send + Sync + 'static {
         }
         Ok(())
     }
+
+    /// Runs after a transaction of this handler committed (e.g. to scrub deleted bytes).
+    async fn after_commit(&self, _db: &Database) {}
 }
 
 /// A consumer group member of one service.
@@ -213,6 +216,7 @@ impl Consumer {
                     Ok(applied) => {
                         tx.commit().await?;
                         self.outbox_signal.notify_one();
+                        self.handler.after_commit(&self.db).await;
                         for _ in 0..applied {
                             self.count(&Outcome::Applied);
                         }
@@ -307,6 +311,7 @@ impl Consumer {
             match self.apply(&mut tx, delivery).await {
                 Ok(outcome) => {
                     tx.commit().await?;
+                    self.handler.after_commit(&self.db).await;
                     return Ok(outcome);
                 }
                 Err(HandlerError::Permanent(reason)) => {

@@ -33,6 +33,28 @@ pub fn get_bool(row: &sqlx::any::AnyRow, index: usize) -> Result<bool, sqlx::Err
     row.try_get::<i64, _>(index).map(|v| v != 0)
 }
 
+/// Creates `dir` readable by this user only, and the SQLite file `path` (if missing) with mode
+/// 0600; SQLite gives its `-wal` and `-shm` files the database file's mode. Personal data at rest
+/// is never world-readable.
+pub fn create_private_file(dir: &std::path::Path, path: &std::path::Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
+        std::fs::OpenOptions::new().create(true).append(true).mode(0o600).open(path)?;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))?;
+        for suffix in ["-wal", "-shm"] {
+            let side = path
+                .with_file_name(format!("{}{suffix}", path.file_name().and_then(|n| n.to_str()).unwrap_or_default()));
+            if side.exists() {
+                std::fs::set_permissions(&side, std::fs::Permissions::from_mode(0o600))?;
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Whether `err` is a violated unique or primary key.
 pub fn is_unique_violation(err: &sqlx::Error) -> bool {
     err.as_database_error().is_some_and(|d| d.is_unique_violation())
@@ -58,8 +80,8 @@ impl Database {
         sqlx::any::install_default_drivers();
         match config.mode {
             Mode::Embedded => {
-                std::fs::create_dir_all(&config.data_dir)?;
                 let path = config.data_dir.join(format!("{service}.db"));
+                create_private_file(&config.data_dir, &path)?;
                 let url = format!("sqlite://{}?mode=rwc", path.display());
                 let pool = AnyPoolOptions::new()
                     .max_connections(4)
@@ -67,7 +89,8 @@ impl Database {
                         Box::pin(async move {
                             conn.execute(
                                 "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
-                                 PRAGMA busy_timeout = 30000; PRAGMA foreign_keys = ON;",
+                                 PRAGMA busy_timeout = 30000; PRAGMA foreign_keys = ON; \
+                                 PRAGMA secure_delete = ON;",
                             )
                             .await?;
                             Ok(())
@@ -123,6 +146,17 @@ impl Database {
             Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
             Backend::Postgres => self.pool.begin().await,
         }
+    }
+
+    /// After personal data was deleted: SQLite moves every page out of the write-ahead log
+    /// into the database (where `secure_delete` has zeroed what was deleted) and truncates the
+    /// log, so no old copy stays readable in the WAL file. PostgreSQL needs nothing here: its
+    /// storage is not in the data directory an embedded user can read.
+    pub async fn scrub_deleted(&self) -> Result<(), sqlx::Error> {
+        if self.backend == Backend::Sqlite {
+            sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(&self.pool).await?;
+        }
+        Ok(())
     }
 
     /// Closes the pool, waiting for connections in use.

@@ -37,8 +37,41 @@ pub enum ApiError {
     Unauthenticated(String),
     #[error("service unavailable: {0}")]
     Unavailable(String),
+    #[error("deadline exceeded: {0}")]
+    DeadlineExceeded(String),
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
+}
+
+/// At most this many field violations are returned; the rest are counted.
+const MAX_VIOLATIONS: usize = 20;
+/// Longest field name or description returned, in characters: an error never echoes a large input.
+const MAX_DETAIL_CHARS: usize = 200;
+/// Longest message of any status, in characters.
+const MAX_MESSAGE_CHARS: usize = 1000;
+
+/// `text` cut to `max` characters, marked with an ellipsis when cut.
+fn bounded(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        None => text.to_owned(),
+        Some((end, _)) => format!("{}…", &text[..end]),
+    }
+}
+
+/// The violations a reply carries: bounded in number and size, the rest summarised.
+fn bounded_violations(violations: &[FieldViolation]) -> Vec<FieldViolation> {
+    let mut out: Vec<FieldViolation> = violations
+        .iter()
+        .take(MAX_VIOLATIONS)
+        .map(|v| FieldViolation::new(bounded(&v.field, MAX_DETAIL_CHARS), bounded(&v.description, MAX_DETAIL_CHARS)))
+        .collect();
+    if violations.len() > MAX_VIOLATIONS {
+        out.push(FieldViolation::new(
+            "",
+            format!("and {} more problems of the same kind", violations.len() - MAX_VIOLATIONS),
+        ));
+    }
+    out
 }
 
 fn describe(violations: &[FieldViolation]) -> String {
@@ -63,6 +96,7 @@ impl From<ApiError> for Status {
     fn from(err: ApiError) -> Self {
         match err {
             ApiError::InvalidArgument(violations) => {
+                let violations = bounded_violations(&violations);
                 let mut details = ErrorDetails::new();
                 for v in &violations {
                     details.add_bad_request_violation(v.field.clone(), v.description.clone());
@@ -73,12 +107,13 @@ impl From<ApiError> for Status {
                     details,
                 )
             }
-            ApiError::NotFound(m) => Status::not_found(m),
-            ApiError::AlreadyExists(m) => Status::already_exists(m),
-            ApiError::FailedPrecondition(m) => Status::failed_precondition(m),
-            ApiError::PermissionDenied(m) => Status::permission_denied(m),
-            ApiError::Unauthenticated(m) => Status::unauthenticated(m),
-            ApiError::Unavailable(m) => Status::unavailable(m),
+            ApiError::NotFound(m) => Status::not_found(bounded(&m, MAX_MESSAGE_CHARS)),
+            ApiError::AlreadyExists(m) => Status::already_exists(bounded(&m, MAX_MESSAGE_CHARS)),
+            ApiError::FailedPrecondition(m) => Status::failed_precondition(bounded(&m, MAX_MESSAGE_CHARS)),
+            ApiError::PermissionDenied(m) => Status::permission_denied(bounded(&m, MAX_MESSAGE_CHARS)),
+            ApiError::Unauthenticated(m) => Status::unauthenticated(bounded(&m, MAX_MESSAGE_CHARS)),
+            ApiError::Unavailable(m) => Status::unavailable(bounded(&m, MAX_MESSAGE_CHARS)),
+            ApiError::DeadlineExceeded(m) => Status::deadline_exceeded(bounded(&m, MAX_MESSAGE_CHARS)),
             ApiError::Internal(err) => {
                 let trace_id = crate::telemetry::current_trace_id();
                 tracing::error!(error = ?err, %trace_id, "internal error");
@@ -167,6 +202,22 @@ mod tests {
             .map(|f| f.field.as_str())
             .collect();
         assert_eq!(fields, ["email", "job_id"]);
+    }
+
+    #[test]
+    fn errors_never_echo_a_large_input() {
+        let mut v = Violations::default();
+        for i in 0..10_000 {
+            v.add(&format!("items[{i}].{}", "x".repeat(5000)), format!("unknown id {}", "y".repeat(5000)));
+        }
+        let status: Status = v.finish().expect_err("violations").into();
+        assert!(status.message().len() < 10_000, "message of {} bytes", status.message().len());
+        let details = status.get_error_details();
+        let violations = &details.bad_request().expect("details").field_violations;
+        assert_eq!(violations.len(), MAX_VIOLATIONS + 1);
+        assert!(violations.last().expect("summary").description.contains("9980 more"));
+        let status: Status = ApiError::NotFound(format!("no job {}", "z".repeat(1_000_000))).into();
+        assert!(status.message().len() <= MAX_MESSAGE_CHARS * 4 + 3);
     }
 
     #[test]

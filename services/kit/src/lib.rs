@@ -7,6 +7,7 @@ pub mod cache;
 pub mod config;
 pub mod consent;
 pub mod consumer;
+pub mod cpu;
 pub mod crypto;
 pub mod db;
 pub mod error;

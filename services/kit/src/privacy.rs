@@ -10,7 +10,7 @@ use hrmesh_proto::{
     events::v1::Envelope,
     governance::v1::ErasureRequested,
     privacy::v1::{
-        ErasedItem, ErasureCompleted, ExportPersonDataRequest, ExportPersonDataResponse, ServiceExport,
+        ErasedItem, ErasureCompleted, ExportPersonDataRequest, ExportPersonDataResponse, PersonDataPart, ServiceExport,
         person_data_service_server::PersonDataService,
     },
 };
@@ -70,12 +70,86 @@ pub struct ExportApi {
     pub holders: Vec<Holder>,
 }
 
+/// Largest JSON of one streamed part, in bytes (well under gRPC's 4 MiB message default).
+const PART_BYTES: usize = 1 << 20;
+
+/// Opens every value sealed for `subject` in `value`; a value sealed for someone else (a
+/// colleague's data in the same row) is left out, and one whose key is gone says so.
+async fn open_sealed(
+    conn: &mut AnyConnection,
+    vault: &Vault,
+    subject: &str,
+    value: &mut serde_json::Value,
+) -> Result<(), ApiError> {
+    match value {
+        serde_json::Value::String(s) if s.starts_with("v1:") => {
+            *s = match vault.open(conn, subject, s).await {
+                Ok(Some(plain)) => plain,
+                Ok(None) => "[erased]".to_owned(),
+                Err(_) => "[sealed: another person's data]".to_owned(),
+            };
+        }
+        serde_json::Value::Array(items) => {
+            for item in items {
+                Box::pin(open_sealed(conn, vault, subject, item)).await?;
+            }
+        }
+        serde_json::Value::Object(fields) => {
+            for (_, item) in fields.iter_mut() {
+                Box::pin(open_sealed(conn, vault, subject, item)).await?;
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+/// Splits one kind's records into parts of at most about [`PART_BYTES`] of JSON each.
+fn parts(service: &str, kind: &str, records: Vec<serde_json::Value>) -> Vec<PersonDataPart> {
+    let mut out = Vec::new();
+    let (mut batch, mut size) = (Vec::new(), 2);
+    let flush = |batch: &mut Vec<serde_json::Value>, out: &mut Vec<PersonDataPart>| {
+        out.push(PersonDataPart {
+            service: service.to_owned(),
+            kind: kind.to_owned(),
+            record_count: u32::try_from(batch.len()).unwrap_or(u32::MAX),
+            records_json: serde_json::Value::Array(std::mem::take(batch)).to_string(),
+        });
+    };
+    for record in records {
+        let len = record.to_string().len() + 1;
+        if !batch.is_empty() && size + len > PART_BYTES {
+            flush(&mut batch, &mut out);
+            size = 2;
+        }
+        size += len;
+        batch.push(record);
+    }
+    if !batch.is_empty() || out.is_empty() {
+        flush(&mut batch, &mut out);
+    }
+    out
+}
+
 impl ExportApi {
+    /// One service's records about `person`, sealed values opened.
+    async fn records(
+        &self,
+        holder: &Holder,
+        person: &Person<'_>,
+    ) -> Result<serde_json::Map<String, serde_json::Value>, ApiError> {
+        let mut conn = holder.db.pool().acquire().await?;
+        let mut records = holder.data.export(&mut conn, &holder.vault, person).await?;
+        for (_, value) in records.iter_mut() {
+            open_sealed(&mut conn, &holder.vault, person.subject, value).await?;
+        }
+        Ok(records)
+    }
+
     async fn export(&self, person: &Person<'_>) -> Result<Vec<ServiceExport>, ApiError> {
         let mut out = Vec::with_capacity(self.holders.len());
         for holder in &self.holders {
-            let mut conn = holder.db.pool().acquire().await?;
-            let records = holder.data.export(&mut conn, &holder.vault, person).await?;
+            let records = self.records(holder, person).await?;
             let record_count = records.values().map(|v| v.as_array().map_or(1, Vec::len)).sum::<usize>();
             out.push(ServiceExport {
                 service: holder.service.to_owned(),
@@ -84,6 +158,22 @@ impl ExportApi {
             });
         }
         Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod part_tests {
+    use super::*;
+
+    #[test]
+    fn large_record_sets_are_split_into_bounded_parts() {
+        let records: Vec<serde_json::Value> =
+            (0..900).map(|i| serde_json::json!({"id": i, "text": "x".repeat(5_000)})).collect();
+        let split = parts("performance", "feedback_received", records);
+        assert!(split.len() >= 4, "{} parts", split.len());
+        assert!(split.iter().all(|p| p.records_json.len() <= PART_BYTES + 6_000));
+        assert_eq!(split.iter().map(|p| p.record_count).sum::<u32>(), 900);
+        assert_eq!(parts("s", "none", Vec::new()).len(), 1, "an empty kind is still listed");
     }
 }
 
@@ -103,12 +193,52 @@ impl PersonDataService for ExportApi {
         let person = Person { subject: &req.subject, pseudonyms: &req.pseudonyms };
         Ok(Response::new(ExportPersonDataResponse { services: self.export(&person).await? }))
     }
+
+    type StreamPersonDataStream =
+        std::pin::Pin<Box<dyn futures_util::Stream<Item = Result<PersonDataPart, Status>> + Send>>;
+
+    async fn stream_person_data(
+        &self,
+        request: Request<ExportPersonDataRequest>,
+    ) -> Result<Response<Self::StreamPersonDataStream>, Status> {
+        require(&request, &[Role::Service])?;
+        let req = request.into_inner();
+        if req.subject.trim().is_empty() {
+            let mut v = Violations::default();
+            v.add("subject", "must name the person");
+            return Err(v.into_error().into());
+        }
+        let person = Person { subject: &req.subject, pseudonyms: &req.pseudonyms };
+        // Parts of at most ~1 MiB each: no single message grows with the person's data.
+        let (sender, receiver) = tokio::sync::mpsc::channel::<Result<PersonDataPart, Status>>(4);
+        let mut all = Vec::new();
+        for holder in &self.holders {
+            let records = self.records(holder, &person).await?;
+            for (kind, value) in records {
+                let items = match value {
+                    serde_json::Value::Array(items) => items,
+                    other => vec![other],
+                };
+                all.extend(parts(holder.service, &kind, items));
+            }
+        }
+        tokio::spawn(async move {
+            for part in all {
+                if sender.send(Ok(part)).await.is_err() {
+                    return; // the caller went away
+                }
+            }
+        });
+        Ok(Response::new(Box::pin(tokio_stream::wrappers::ReceiverStream::new(receiver))))
+    }
 }
 
 /// Honours `ErasureRequested` for one service.
 pub struct ErasureHandler {
     pub holder: Holder,
     pub events: EventSource,
+    /// Set when an erasure was applied and the deleted bytes still need scrubbing.
+    pub erased: std::sync::atomic::AtomicBool,
 }
 
 #[tonic::async_trait]
@@ -127,11 +257,22 @@ impl EventHandler for ErasureHandler {
         if self.holder.vault.destroy(tx, &event.subject).await.map_err(|e| HandlerError::Transient(e.into()))? {
             items.push(ErasedItem { kind: "person_key".into(), count: 1, action: "key_destroyed".into() });
         }
+        self.erased.store(true, std::sync::atomic::Ordering::Release);
         tracing::info!(service = self.holder.service, request_id = %request.request_id, "person erased");
         let done = ErasureCompleted { request_id: request.request_id, service: self.holder.service.to_owned(), items };
         let envelope = self.events.envelope(&event.subject, ERASURE_PURPOSE, &done);
         outbox::enqueue(tx, &raw_topic(self.holder.service), &envelope).await?;
         Ok(())
+    }
+
+    async fn after_commit(&self, db: &Database) {
+        if self.erased.swap(false, std::sync::atomic::Ordering::AcqRel)
+            && let Err(e) = db.scrub_deleted().await
+        {
+            // The WAL is checkpointed automatically later; the erased data is unreadable already
+            // because the person's key is gone.
+            tracing::warn!(service = self.holder.service, error = %e, "could not scrub erased data from the WAL");
+        }
     }
 }
 

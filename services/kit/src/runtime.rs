@@ -130,8 +130,11 @@ pub async fn start_with(
         }
         None => GrpcServer::listen(SocketAddr::new(config.grpc.host, config.grpc.port)).await?,
     };
+    let internal = GrpcServer::listen_internal().await?;
     let local_names: Vec<&str> = defs.iter().map(|d| d.name).collect();
-    let peers = Arc::new(Peers::new(&config, &auth_config, listener.local_addr()?, &local_names));
+    let peers = Arc::new(Peers::new(&config, &auth_config, internal.local_addr()?, &local_names));
+    let (refusals, mut refused) = tokio::sync::mpsc::channel::<crate::server::Refusal>(1024);
+    let mut first_context = None;
     let vault = Vault::new(&config.secret(&config.privacy.master_key, "privacy.master_key", "person-key-master")?);
 
     for def in defs {
@@ -147,6 +150,7 @@ pub async fn start_with(
             Arc::clone(&peers),
             vault.clone(),
         );
+        first_context.get_or_insert_with(|| ctx.clone());
         let service = (def.build)(ctx.clone())?;
         names.extend(service.register(&mut routes, &auth));
         for worker in service.workers() {
@@ -160,7 +164,11 @@ pub async fn start_with(
                 service_consumers.push(ConsumerDef {
                     name: format!("{}.privacy", def.name),
                     topics: vec![GOVERNANCE_TOPIC.to_owned()],
-                    handler: Arc::new(ErasureHandler { holder: holder.clone(), events: ctx.events.clone() }),
+                    handler: Arc::new(ErasureHandler {
+                        holder: holder.clone(),
+                        events: ctx.events.clone(),
+                        erased: false.into(),
+                    }),
                 });
             }
             holders.push(holder);
@@ -198,11 +206,28 @@ pub async fn start_with(
         workers.spawn(consumer.run(workers_stop.clone()));
     }
     workers.spawn(maintain(Arc::clone(&bus), workers_stop.clone()));
+    if let Some(ctx) = first_context {
+        // Refused logins reach governance's audit trail like any other denial.
+        let stop = workers_stop.clone();
+        workers.spawn(async move {
+            loop {
+                tokio::select! {
+                    () = stop.cancelled() => return,
+                    Some(refusal) = refused.recv() => ctx.record_refusal(&refusal.rpc, &refusal.reason).await,
+                }
+            }
+        });
+    }
 
-    let server = GrpcServer::new(listener, routes.routes(), names)?;
+    let server = GrpcServer::new(listener, internal, routes.routes(), names, Some(refusals))?;
     let addr = server.local_addr()?;
     let shutdown = CancellationToken::new();
-    let server = tokio::spawn(server.serve(shutdown.clone(), config.drain_grace()));
+    let timing = crate::server::Timing {
+        request_timeout: std::time::Duration::from_millis(config.grpc.request_timeout_ms),
+        grace: config.drain_grace(),
+        drain: std::time::Duration::from_millis(config.grpc.drain_timeout_ms),
+    };
+    let server = tokio::spawn(server.serve(shutdown.clone(), timing));
     tracing::info!(%addr, mode = ?config.mode, services = ?defs, "hrmesh is serving");
     Ok(Running { addr, shutdown, server, workers_stop, workers, databases, consumer_ready })
 }

@@ -92,6 +92,11 @@ impl ServiceContext {
         Ok(())
     }
 
+    /// Publishes a call refused for missing or invalid credentials, for the audit trail.
+    pub async fn record_refusal(&self, rpc: &str, reason: &str) {
+        self.record_denial("unauthenticated", rpc, reason).await;
+    }
+
     async fn record_denial(&self, actor: &str, rpc: &str, reason: &str) {
         let denied = hrmesh_proto::events::v1::AccessDenied { rpc: rpc.to_owned(), reason: reason.to_owned() };
         let envelope = self.events.envelope(actor, "security.access_control", &denied);

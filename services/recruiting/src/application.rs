@@ -12,6 +12,7 @@ use hrmesh_kit::{
 };
 use hrmesh_proto::privacy::v1::ErasedItem;
 use hrmesh_proto::recruiting::v1::{Application, CandidateApplied, SubmitApplicationRequest};
+use sha2::{Digest, Sha256};
 use sqlx::{AnyConnection, Row, any::AnyRow};
 
 /// Processing purpose of everything an application sets in motion.
@@ -104,11 +105,49 @@ async fn from_row(conn: &mut AnyConnection, vault: &Vault, row: &AnyRow) -> Resu
     })
 }
 
-/// Stores `new` and its `CandidateApplied` event in one transaction. A repeated idempotency
-/// key returns the application stored the first time.
-pub async fn submit(ctx: &ServiceContext, new: NewApplication) -> Result<Application, ApiError> {
-    if let Some(key) = &new.idempotency_key
-        && let Some(existing) = find_by_key(ctx, key).await?
+/// The stored form of an idempotency key: scoped to the caller, so two callers never share one.
+fn scoped_key(caller: &str, key: &str) -> String {
+    let mut hasher = Sha256::new();
+    for part in [caller, key] {
+        hasher.update((part.len() as u64).to_be_bytes());
+        hasher.update(part.as_bytes());
+    }
+    hex::encode(hasher.finalize())
+}
+
+impl NewApplication {
+    /// What a retry must repeat exactly to get the stored answer.
+    fn request_hash(&self) -> String {
+        let mut hasher = Sha256::new();
+        for part in [&self.candidate_id, &self.job_id, &self.full_name, &self.email, &self.source] {
+            hasher.update((part.len() as u64).to_be_bytes());
+            hasher.update(part.as_bytes());
+        }
+        hex::encode(hasher.finalize())
+    }
+}
+
+/// The stored answer to a retried key, or an error if the key was used for another request.
+async fn replay(ctx: &ServiceContext, key: &str, request_hash: &str) -> Result<Option<Application>, ApiError> {
+    let Some((application, stored_hash)) = find_by_key(ctx, key).await? else { return Ok(None) };
+    // Keys stored before requests were remembered match any request.
+    if !stored_hash.is_empty() && stored_hash != request_hash {
+        return Err(ApiError::InvalidArgument(vec![FieldViolation::new(
+            "idempotency_key",
+            "was already used for a different request; send a new key for a new request",
+        )]));
+    }
+    Ok(Some(application))
+}
+
+/// Stores `new` and its `CandidateApplied` event in one transaction. The same caller repeating
+/// an idempotency key with the same request gets the application stored the first time; the job
+/// must exist and be open, and a candidate applies to a job once.
+pub async fn submit(ctx: &ServiceContext, caller: &str, new: NewApplication) -> Result<Application, ApiError> {
+    let request_hash = new.request_hash();
+    let key = new.idempotency_key.as_deref().map(|k| scoped_key(caller, k));
+    if let Some(key) = &key
+        && let Some(existing) = replay(ctx, key, &request_hash).await?
     {
         return Ok(existing);
     }
@@ -123,15 +162,36 @@ pub async fn submit(ctx: &ServiceContext, new: NewApplication) -> Result<Applica
         stage: "applied".into(),
     };
     let mut tx = ctx.db.begin().await?;
-    let inserted = insert(&mut tx, &ctx.vault, &application, new.idempotency_key.as_deref()).await;
+    if tx.backend_name() == "PostgreSQL" {
+        // One submission per candidate at a time, so the duplicate check below cannot race.
+        sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
+            .bind(&application.candidate_id)
+            .execute(&mut *tx)
+            .await?;
+    }
+    crate::lifecycle::require_open(&mut tx, &application.job_id).await?;
+    let earlier = sqlx::query("SELECT id FROM applications WHERE candidate_id = $1 AND job_id = $2")
+        .bind(&application.candidate_id)
+        .bind(&application.job_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+    if let Some(row) = earlier {
+        return Err(ApiError::AlreadyExists(format!(
+            "candidate {} already applied to job {} (application {})",
+            application.candidate_id,
+            application.job_id,
+            row.try_get::<String, _>(0)?
+        )));
+    }
+    let inserted = insert(&mut tx, &ctx.vault, &application, key.as_deref(), &request_hash).await;
     if let Err(e) = inserted {
         // A concurrent retry with the same key won the race: answer with its application.
-        if let Some(key) = &new.idempotency_key
+        if let Some(key) = &key
             && let ApiError::Internal(inner) = &e
             && inner.downcast_ref::<sqlx::Error>().is_some_and(hrmesh_kit::db::is_unique_violation)
         {
             drop(tx);
-            return find_by_key(ctx, key).await?.ok_or(e);
+            return replay(ctx, key, &request_hash).await?.ok_or(e);
         }
         return Err(e);
     }
@@ -148,13 +208,20 @@ pub async fn submit(ctx: &ServiceContext, new: NewApplication) -> Result<Applica
     Ok(application)
 }
 
-async fn insert(conn: &mut AnyConnection, vault: &Vault, a: &Application, key: Option<&str>) -> Result<(), ApiError> {
+async fn insert(
+    conn: &mut AnyConnection,
+    vault: &Vault,
+    a: &Application,
+    key: Option<&str>,
+    request_hash: &str,
+) -> Result<(), ApiError> {
     let seal = |e: hrmesh_kit::crypto::VaultError| ApiError::Internal(e.into());
     let full_name = vault.seal(conn, &a.candidate_id, &a.full_name).await.map_err(seal)?;
     let email = vault.seal(conn, &a.candidate_id, &a.email).await.map_err(seal)?;
     sqlx::query(
-        "INSERT INTO applications (id, candidate_id, job_id, full_name, email, source, idempotency_key, applied_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        "INSERT INTO applications (id, candidate_id, job_id, full_name, email, source, idempotency_key, applied_at,
+                                   request_hash)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
     )
     .bind(&a.application_id)
     .bind(&a.candidate_id)
@@ -164,14 +231,26 @@ async fn insert(conn: &mut AnyConnection, vault: &Vault, a: &Application, key: O
     .bind(&a.source)
     .bind(key)
     .bind(time::now_ms())
+    .bind(request_hash)
     .execute(conn)
     .await
     .map_err(|e| ApiError::Internal(e.into()))?;
     Ok(())
 }
 
-async fn find_by_key(ctx: &ServiceContext, key: &str) -> Result<Option<Application>, ApiError> {
-    Ok(find(ctx, "idempotency_key", key).await?.pop())
+async fn find_by_key(ctx: &ServiceContext, key: &str) -> Result<Option<(Application, String)>, ApiError> {
+    let Some(application) = find(ctx, "idempotency_key", key).await?.pop() else { return Ok(None) };
+    let hash: String = sqlx::query("SELECT request_hash FROM applications WHERE idempotency_key = $1")
+        .bind(key)
+        .fetch_one(ctx.db.pool())
+        .await?
+        .try_get(0)?;
+    Ok(Some((application, hash)))
+}
+
+/// Every application of one candidate, oldest first.
+pub async fn of_candidate(ctx: &ServiceContext, candidate: &str) -> Result<Vec<Application>, ApiError> {
+    find(ctx, "candidate_id", candidate).await
 }
 
 /// One application by id.

@@ -20,6 +20,59 @@ pub const REJECTED: &str = "rejected";
 /// Purpose of a decision where the matching model scored the candidate (consent given).
 pub const SCREENING: &str = "recruiting.screening";
 
+/// A decision's matching explanation in each language, as the decision-maker saw it (stored
+/// as JSON; a plain string from before is English).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Explanations {
+    #[serde(default)]
+    en: String,
+    #[serde(default)]
+    nl: String,
+    #[serde(default)]
+    de: String,
+    /// True when no automated assessment was part of the decision.
+    #[serde(default)]
+    human_only: bool,
+}
+
+impl Explanations {
+    /// A decision without a model score.
+    pub fn human_only() -> Self {
+        Self { en: "decided by a person without an automated score".into(), human_only: true, ..Self::default() }
+    }
+
+    pub fn set(&mut self, lang: &str, text: String) {
+        let text = text.trim().trim_end_matches('.').to_owned();
+        match lang {
+            "nl" => self.nl = text,
+            "de" => self.de = text,
+            _ => self.en = text,
+        }
+    }
+
+    /// The text in `lang`, English when that language is missing.
+    pub fn get(&self, lang: &str) -> &str {
+        let text = match lang {
+            "nl" => &self.nl,
+            "de" => &self.de,
+            _ => &self.en,
+        };
+        if text.is_empty() { &self.en } else { text }
+    }
+
+    fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    fn from_stored(stored: &str) -> Self {
+        serde_json::from_str(stored).unwrap_or_else(|_| Self {
+            human_only: stored.starts_with("decided by a person"),
+            en: stored.trim_end_matches('.').to_owned(),
+            ..Self::default()
+        })
+    }
+}
+
 fn rank(stage: &str) -> Option<usize> {
     STAGES.iter().position(|s| *s == stage)
 }
@@ -62,8 +115,9 @@ pub fn transition(current: &str, next: &str, rationale: &str) -> Result<(), ApiE
 pub async fn change_stage(
     ctx: &ServiceContext,
     reviewer: &Principal,
+    authorization: Option<&tonic::metadata::MetadataValue<tonic::metadata::Ascii>>,
     req: &ChangeStageRequest,
-    screened_by_model: Option<(String, String)>,
+    screened_by_model: Option<(Explanations, String)>,
 ) -> Result<(), ApiError> {
     let id = identifier("application_id", &req.application_id).map_err(|v| ApiError::InvalidArgument(vec![v]))?;
     let row = sqlx::query("SELECT candidate_id, job_id, stage FROM applications WHERE id = $1")
@@ -74,16 +128,19 @@ pub async fn change_stage(
     let (candidate, job, current): (String, String, String) = (row.try_get(0)?, row.try_get(1)?, row.try_get(2)?);
     let next = req.stage.trim();
     transition(&current, next, &req.rationale)?;
-    if reviewer.subject == hrmesh_kit::peers::SERVICE_SUBJECT {
-        return Err(ApiError::PermissionDenied("stage changes are decided by a person, not a service".into()));
+    if !reviewer.is_person() {
+        return Err(ApiError::PermissionDenied(
+            "stage changes are decided by a person with their own token, not a service".into(),
+        ));
     }
     let rejected = next == REJECTED;
     // With screening consent the matching model's explanation is part of the decision record;
     // without it the decision is a purely human one about the application.
-    let (purpose, model_id, model_version, explanation) = match &screened_by_model {
-        Some((explanation, _)) => (SCREENING, matching::MODEL_ID, matching::MODEL_VERSION, explanation.clone()),
-        None => (PURPOSE, "none", "n/a", "decided by a person without an automated score".to_owned()),
+    let (purpose, model_id, model_version, explanations) = match &screened_by_model {
+        Some((explanations, _)) => (SCREENING, matching::MODEL_ID, matching::MODEL_VERSION, explanations.clone()),
+        None => (PURPOSE, "none", "n/a", Explanations::human_only()),
     };
+    let explanation = explanations.get("en").to_owned();
     let input_hash = hex::encode(Sha256::digest(
         format!("{id}|{job}|{}", screened_by_model.as_ref().map_or("", |(_, input)| input.as_str())).as_bytes(),
     ));
@@ -103,6 +160,7 @@ pub async fn change_stage(
             stage: selection_step(&current).into(),
             outcome: if rejected { "rejected" } else { "selected" }.into(),
         },
+        authorization,
     )
     .await?;
     let now = time::now_ms();
@@ -130,7 +188,7 @@ pub async fn change_stage(
     .bind(&reviewer.subject)
     .bind(req.rationale.trim())
     .bind(&decision.decision_id)
-    .bind(&explanation)
+    .bind(explanations.to_json())
     .bind(now)
     .execute(&mut *tx)
     .await?;
@@ -224,57 +282,114 @@ pub async fn explain(
     });
     if rows.is_empty() {
         lines.push(match lang {
-            "nl" => "Er is nog geen beslissing genomen.".to_owned(),
-            "de" => "Es wurde noch keine Entscheidung getroffen.".to_owned(),
-            _ => "No decision has been made yet.".to_owned(),
+            "nl" => {
+                "Er is nog geen beslissing genomen. Een mens neemt elke beslissing over uw sollicitatie.".to_owned()
+            }
+            "de" => {
+                "Es wurde noch keine Entscheidung getroffen. Jede Entscheidung über Ihre Bewerbung trifft ein Mensch."
+                    .to_owned()
+            }
+            _ => "No decision has been made yet. A person takes every decision on your application.".to_owned(),
         });
     }
+    // A rejection that was not reviewed again after a contest can still be contested.
+    let mut contestable = false;
     for r in &rows {
         let (s, rationale, decision_id, explanation, at): (String, String, String, String, i64) =
             (r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?, r.try_get(4)?);
         let date = time_of(at);
+        if let Some(outcome) = s.strip_prefix("contest_") {
+            lines.push(review_line(&date, outcome, &rationale, lang));
+            contestable = false;
+            continue;
+        }
         let who = match lang {
             "nl" => "Een medewerker van HR besliste",
             "de" => "Eine Person aus dem Personalbereich entschied",
             _ => "A person in HR decided",
         };
-        let mut line = match lang {
-            "nl" => format!("- {date}: {who}: {}.", stage_words(&s, lang)),
-            "de" => format!("- {date}: {who}: {}.", stage_words(&s, lang)),
-            _ => format!("- {date}: {who}: {}.", stage_words(&s, lang)),
-        };
+        let mut line = format!("- {date}: {who}: {}.", stage_words(&s, lang));
         if !rationale.is_empty() {
+            let rationale = rationale.trim().trim_end_matches('.');
             line.push_str(&match lang {
                 "nl" => format!(" Reden: {rationale}."),
                 "de" => format!(" Begründung: {rationale}."),
                 _ => format!(" Reason: {rationale}."),
             });
         }
-        if explanation.starts_with("decided by a person") {
+        let explanations = Explanations::from_stored(&explanation);
+        if explanations.human_only {
             line.push_str(match lang {
                 "nl" => " Er is geen automatische beoordeling gebruikt.",
                 "de" => " Es wurde keine automatische Bewertung verwendet.",
                 _ => " No automated assessment was used.",
             });
-        } else if !explanation.is_empty() {
+        } else if !explanations.get(lang).is_empty() {
+            let seen = explanations.get(lang);
             line.push_str(&match lang {
-                "nl" => format!(" De vergelijking van uw cv met de eisen, die de beslisser zag: {explanation}."),
-                "de" => format!(" Der Abgleich Ihres Lebenslaufs mit den Anforderungen, den die entscheidende Person sah: {explanation}."),
-                _ => format!(" The comparison of your CV with the requirements that the decision-maker saw: {explanation}."),
+                "nl" => format!(" De vergelijking van uw cv met de eisen, die de beslisser zag: {seen}."),
+                "de" => format!(
+                    " Der Abgleich Ihres Lebenslaufs mit den Anforderungen, den die entscheidende Person sah: {seen}."
+                ),
+                _ => format!(" The comparison of your CV with the requirements that the decision-maker saw: {seen}."),
             });
         }
         lines.push(line);
+        contestable = s == REJECTED;
         decision_ids.push(decision_id);
     }
-    lines.push(
-        match lang {
-            "nl" => "Een mens heeft beslist, niet een computer. U kunt bezwaar maken; een andere medewerker beoordeelt het dan opnieuw.",
-            "de" => "Ein Mensch hat entschieden, nicht ein Computer. Sie können widersprechen; dann prüft eine andere Person erneut.",
-            _ => "A person decided, not a computer. You can contest the decision; another person will then review it.",
-        }
-        .to_owned(),
-    );
+    if !decision_ids.is_empty() {
+        lines.push(
+            match lang {
+                "nl" => "Een mens heeft beslist, niet een computer.",
+                "de" => "Ein Mensch hat entschieden, nicht ein Computer.",
+                _ => "A person decided, not a computer.",
+            }
+            .to_owned(),
+        );
+    }
+    if contestable {
+        lines.push(
+            match lang {
+                "nl" => "U kunt bezwaar maken; een andere medewerker beoordeelt het dan opnieuw.",
+                "de" => "Sie können widersprechen; dann prüft eine andere Person erneut.",
+                _ => "You can contest the decision; another person will then review it.",
+            }
+            .to_owned(),
+        );
+    }
     Ok((candidate, DecisionExplanation { application_id: id, stage, text: lines.join("\n"), decision_ids }))
+}
+
+/// The line about a second review after the candidate contested a decision.
+fn review_line(date: &str, outcome: &str, rationale: &str, lang: &str) -> String {
+    let rationale = rationale.trim().trim_end_matches('.');
+    match (outcome, lang) {
+        ("overturned", "nl") => format!(
+            "- {date}: Na uw bezwaar heeft een andere medewerker de beslissing opnieuw beoordeeld en herroepen. \
+             Reden: {rationale}. Uw sollicitatie is weer in behandeling."
+        ),
+        ("overturned", "de") => format!(
+            "- {date}: Nach Ihrem Widerspruch hat eine andere Person die Entscheidung erneut geprüft und aufgehoben. \
+             Begründung: {rationale}. Ihre Bewerbung ist wieder im Verfahren."
+        ),
+        ("overturned", _) => format!(
+            "- {date}: After your objection another person reviewed the decision and reversed it. \
+             Reason: {rationale}. Your application is back in the procedure."
+        ),
+        (_, "nl") => format!(
+            "- {date}: Na uw bezwaar heeft een andere medewerker de beslissing opnieuw beoordeeld en gehandhaafd. \
+             Reden: {rationale}."
+        ),
+        (_, "de") => format!(
+            "- {date}: Nach Ihrem Widerspruch hat eine andere Person die Entscheidung erneut geprüft und bestätigt. \
+             Begründung: {rationale}."
+        ),
+        _ => format!(
+            "- {date}: After your objection another person reviewed the decision again and upheld it. \
+             Reason: {rationale}."
+        ),
+    }
 }
 
 /// `YYYY-MM-DD` (UTC) of a millisecond timestamp.

@@ -3,23 +3,27 @@
 
 use std::collections::BTreeMap;
 
-use hrmesh_kit::service::ServiceContext;
+use hrmesh_kit::{groups, service::ServiceContext};
 use hrmesh_proto::recruiting::v1::{Funnel, SourceCount, StageCount};
 use sqlx::Row;
 
 use crate::decisions::STAGES;
 
-/// Per application: source, furthest stage reached (index into STAGES), and days to hire.
-#[derive(Debug, Clone)]
+/// Per application: candidate, when they applied, source, furthest stage reached (index into
+/// STAGES), and days to hire.
+#[derive(Debug, Clone, Default)]
 pub struct Journey {
+    pub candidate: String,
+    pub applied_at: i64,
     pub source: String,
     pub reached: usize,
     pub days_to_hire: Option<f64>,
 }
 
 pub async fn journeys(ctx: &ServiceContext, job: Option<&str>) -> Result<Vec<Journey>, sqlx::Error> {
-    let apps =
-        sqlx::query("SELECT id, source, applied_at, stage, job_id FROM applications").fetch_all(ctx.db.pool()).await?;
+    let apps = sqlx::query("SELECT id, source, applied_at, stage, job_id, candidate_id FROM applications")
+        .fetch_all(ctx.db.pool())
+        .await?;
     let history =
         sqlx::query("SELECT application_id, stage, changed_at FROM stage_history").fetch_all(ctx.db.pool()).await?;
     let mut furthest: BTreeMap<String, (usize, Option<i64>)> = BTreeMap::new();
@@ -43,6 +47,8 @@ pub async fn journeys(ctx: &ServiceContext, job: Option<&str>) -> Result<Vec<Jou
         let applied_at: i64 = a.try_get(2)?;
         let (reached, hired_at) = furthest.get(&id).copied().unwrap_or((0, None));
         out.push(Journey {
+            candidate: a.try_get(5)?,
+            applied_at,
             source: a.try_get(1)?,
             reached,
             days_to_hire: hired_at.map(|h| (h - applied_at) as f64 / 86_400_000.0),
@@ -63,6 +69,7 @@ pub fn compute(journeys: &[Journey]) -> Funnel {
                 stage: (*s).into(),
                 reached: now,
                 conversion: if before == 0 { 0.0 } else { f64::from(now) / f64::from(before) },
+                withheld: String::new(),
             }
         })
         .collect();
@@ -80,6 +87,7 @@ pub fn compute(journeys: &[Journey]) -> Funnel {
             applications: n,
             hired: h,
             conversion: f64::from(h) / f64::from(n),
+            withheld: String::new(),
         })
         .collect();
     let mut days: Vec<f64> = journeys.iter().filter_map(|j| j.days_to_hire).collect();
@@ -89,7 +97,46 @@ pub fn compute(journeys: &[Journey]) -> Funnel {
         n if n % 2 == 1 => days[n / 2],
         n => (days[n / 2 - 1] + days[n / 2]) / 2.0,
     };
-    Funnel { stages, sources, median_days_to_hire: median, hires: days.len() as u32 }
+    Funnel { stages, sources, median_days_to_hire: median, hires: days.len() as u32, hires_withheld: String::new() }
+}
+
+/// The funnel with every figure passed through the small-group guard (audience
+/// `recruiting.funnel`, one query per figure and job scope).
+pub async fn guarded(ctx: &ServiceContext, job: Option<&str>, journeys: &[Journey]) -> Result<Funnel, sqlx::Error> {
+    const AUDIENCE: &str = "recruiting.funnel";
+    let scope = job.unwrap_or("all");
+    let members = |pick: &dyn Fn(&Journey) -> bool| -> BTreeMap<String, i64> {
+        let mut out: BTreeMap<String, i64> = BTreeMap::new();
+        for j in journeys.iter().filter(|j| pick(j)) {
+            let since = out.entry(j.candidate.clone()).or_insert(j.applied_at);
+            *since = (*since).min(j.applied_at);
+        }
+        out
+    };
+    let mut funnel = compute(journeys);
+    let mut conn = ctx.db.pool().acquire().await?;
+    for (i, stage) in funnel.stages.iter_mut().enumerate() {
+        let group = members(&|j: &Journey| j.reached >= i);
+        let release = groups::release(&mut conn, AUDIENCE, &format!("{scope}:stage:{}", stage.stage), &group).await?;
+        if let Some(reason) = release.reason() {
+            (stage.reached, stage.conversion, stage.withheld) = (0, 0.0, reason);
+        }
+    }
+    let hired_index = STAGES.len() - 1;
+    for source in &mut funnel.sources {
+        let group = members(&|j: &Journey| j.source == source.source);
+        let release =
+            groups::release(&mut conn, AUDIENCE, &format!("{scope}:source:{}", source.source), &group).await?;
+        if let Some(reason) = release.reason() {
+            (source.applications, source.hired, source.conversion, source.withheld) = (0, 0, 0.0, reason);
+        }
+    }
+    let hires = members(&|j: &Journey| j.reached >= hired_index && j.days_to_hire.is_some());
+    let release = groups::release(&mut conn, AUDIENCE, &format!("{scope}:hires"), &hires).await?;
+    if let Some(reason) = release.reason() {
+        (funnel.hires, funnel.median_days_to_hire, funnel.hires_withheld) = (0, 0.0, reason);
+    }
+    Ok(funnel)
 }
 
 #[cfg(test)]
@@ -98,7 +145,12 @@ mod tests {
 
     #[test]
     fn conversion_per_stage_and_source_and_median_time_to_hire() {
-        let j = |source: &str, reached, days| Journey { source: source.into(), reached, days_to_hire: days };
+        let j = |source: &str, reached, days| Journey {
+            source: source.into(),
+            reached,
+            days_to_hire: days,
+            ..Default::default()
+        };
         let f = compute(&[
             j("website", 4, Some(20.0)),
             j("website", 1, None),

@@ -13,7 +13,7 @@ use tonic::{Request, Response, Status};
 
 use crate::{
     application::{self, NewApplication},
-    candidates, decisions, funnel, intake, jobs, matching, outreach, predictive, shortlist,
+    candidates, decisions, funnel, intake, jobs, lifecycle, matching, outreach, predictive, shortlist,
 };
 
 const HR: [Role; 2] = [Role::HrAdmin, Role::Manager];
@@ -91,7 +91,7 @@ impl RecruitingService for Api {
             self.caller(&request, &[Role::HrAdmin, Role::Candidate, Role::Service], "SubmitApplication").await?;
         let new = NewApplication::parse(request.get_ref())?;
         self.for_candidate(&caller, &new.candidate_id, "SubmitApplication").await?;
-        let application = application::submit(&self.ctx, new).await?;
+        let application = application::submit(&self.ctx, &caller.subject, new).await?;
         Ok(Response::new(pb::SubmitApplicationResponse { application: Some(application) }))
     }
 
@@ -99,13 +99,34 @@ impl RecruitingService for Api {
         &self,
         request: Request<pb::GetApplicationRequest>,
     ) -> Result<Response<pb::Application>, Status> {
-        self.caller(&request, &[Role::HrAdmin], "GetApplication").await?;
+        let caller = self.caller(&request, &[Role::HrAdmin, Role::Candidate], "GetApplication").await?;
         let id = identifier("application_id", &request.get_ref().application_id)
             .map_err(|v| ApiError::InvalidArgument(vec![v]))?;
-        match application::get(&self.ctx, &id).await? {
-            Some(a) => Ok(Response::new(a)),
-            None => Err(ApiError::NotFound(format!("application {id} does not exist")).into()),
+        let application = application::get(&self.ctx, &id)
+            .await?
+            .ok_or_else(|| ApiError::NotFound(format!("application {id} does not exist")))?;
+        self.for_candidate(&caller, &application.candidate_id, "GetApplication").await?;
+        Ok(Response::new(application))
+    }
+
+    async fn list_my_applications(
+        &self,
+        request: Request<pb::ListMyApplicationsRequest>,
+    ) -> Result<Response<pb::ListMyApplicationsResponse>, Status> {
+        let caller = self.caller(&request, &[Role::HrAdmin, Role::Candidate], "ListMyApplications").await?;
+        let candidate = identifier("candidate_id", &request.get_ref().candidate_id)
+            .map_err(|v| ApiError::InvalidArgument(vec![v]))?;
+        self.for_candidate(&caller, &candidate, "ListMyApplications").await?;
+        let mut applications = Vec::new();
+        for application in application::of_candidate(&self.ctx, &candidate).await? {
+            let job = jobs::get(&self.ctx, &application.job_id).await.ok();
+            applications.push(pb::MyApplication {
+                job_title: job.as_ref().map(|j| j.title.clone()).unwrap_or_default(),
+                job_open: job.is_some_and(|j| j.open),
+                application: Some(application),
+            });
         }
+        Ok(Response::new(pb::ListMyApplicationsResponse { applications }))
     }
 
     async fn create_job(&self, request: Request<pb::CreateJobRequest>) -> Result<Response<pb::Job>, Status> {
@@ -114,8 +135,32 @@ impl RecruitingService for Api {
     }
 
     async fn get_job(&self, request: Request<pb::GetJobRequest>) -> Result<Response<pb::Job>, Status> {
-        self.caller(&request, &[Role::HrAdmin, Role::Manager, Role::Service], "GetJob").await?;
-        Ok(Response::new(jobs::get(&self.ctx, &request.get_ref().job_id).await?))
+        let roles = [Role::HrAdmin, Role::Manager, Role::Service, Role::Candidate];
+        let caller = self.caller(&request, &roles, "GetJob").await?;
+        let job = jobs::get(&self.ctx, &request.get_ref().job_id).await?;
+        let staff = [Role::HrAdmin, Role::Manager, Role::Service].iter().any(|r| caller.has(*r));
+        // A candidate sees a job as advertised, or one they applied to; no other closed job.
+        if !staff && !job.open && !lifecycle::applied(&self.ctx, &caller.subject, &job.job_id).await? {
+            return Err(ApiError::NotFound(format!("no job {}", job.job_id)).into());
+        }
+        Ok(Response::new(job))
+    }
+
+    async fn update_job(&self, request: Request<pb::UpdateJobRequest>) -> Result<Response<pb::Job>, Status> {
+        let caller = self.caller(&request, &[Role::HrAdmin], "UpdateJob").await?;
+        Ok(Response::new(jobs::update(&self.ctx, &caller, request.get_ref()).await?))
+    }
+
+    async fn close_job(&self, request: Request<pb::CloseJobRequest>) -> Result<Response<pb::Job>, Status> {
+        let caller = self.caller(&request, &[Role::HrAdmin], "CloseJob").await?;
+        let req = request.get_ref();
+        Ok(Response::new(lifecycle::set_open(&self.ctx, &caller, &req.job_id, &req.reason, false).await?))
+    }
+
+    async fn reopen_job(&self, request: Request<pb::ReopenJobRequest>) -> Result<Response<pb::Job>, Status> {
+        let caller = self.caller(&request, &[Role::HrAdmin], "ReopenJob").await?;
+        let req = request.get_ref();
+        Ok(Response::new(lifecycle::set_open(&self.ctx, &caller, &req.job_id, &req.reason, true).await?))
     }
 
     async fn submit_cv(&self, request: Request<pb::SubmitCvRequest>) -> Result<Response<pb::CandidateProfile>, Status> {
@@ -175,6 +220,7 @@ impl RecruitingService for Api {
         let scored = matching::score(&self.ctx, &job, &[(candidate.clone(), profile)], &language).await?;
         let cited = scored.first().map(outreach::cited).unwrap_or_default();
         let (subject, body) = outreach::compose(&name, &job, &cited, &language);
+        let cited = cited.shown;
         let draft = pb::OutreachDraft {
             draft_id: uuid::Uuid::now_v7().to_string(),
             candidate_id: candidate,
@@ -258,10 +304,18 @@ impl RecruitingService for Api {
         request: Request<pb::ChangeStageRequest>,
     ) -> Result<Response<pb::Application>, Status> {
         let caller = self.caller(&request, &HR, "ChangeStage").await?;
+        let authorization = request.metadata().get("authorization").cloned();
         let req = request.get_ref();
         let (candidate, job) = self.application(&req.application_id).await?;
-        let screened = self.screened(&candidate, &job, "en").await?.map(|(s, hash)| (s.explanation, hash));
-        decisions::change_stage(&self.ctx, &caller, req, screened).await?;
+        // What the decision-maker saw, kept in every language the candidate may read it in.
+        let mut screened: Option<(decisions::Explanations, String)> = None;
+        for lang in ["en", "nl", "de"] {
+            if let Some((scored, hash)) = self.screened(&candidate, &job, lang).await? {
+                let entry = screened.get_or_insert_with(|| (decisions::Explanations::default(), hash));
+                entry.0.set(lang, scored.explanation);
+            }
+        }
+        decisions::change_stage(&self.ctx, &caller, authorization.as_ref(), req, screened).await?;
         let app = application::get(&self.ctx, &req.application_id).await?;
         app.map(Response::new).ok_or_else(|| ApiError::NotFound(req.application_id.clone()).into())
     }
@@ -285,8 +339,8 @@ impl RecruitingService for Api {
         if !job.is_empty() {
             jobs::get(&self.ctx, job).await?;
         }
-        let journeys =
-            funnel::journeys(&self.ctx, (!job.is_empty()).then_some(job.as_str())).await.map_err(ApiError::from)?;
-        Ok(Response::new(funnel::compute(&journeys)))
+        let job = (!job.is_empty()).then_some(job.as_str());
+        let journeys = funnel::journeys(&self.ctx, job).await.map_err(ApiError::from)?;
+        Ok(Response::new(funnel::guarded(&self.ctx, job, &journeys).await.map_err(ApiError::from)?))
     }
 }

@@ -10,7 +10,7 @@ use crate::{
 
 /// Largest gRPC request SubmitCv accepts (the CV limit plus room for the other fields), so an
 /// oversized CV gets intake's own answer rather than a transport error.
-pub const MAX_REQUEST_BYTES: usize = cv::MAX_CV_BYTES + 64 * 1024;
+pub const MAX_REQUEST_BYTES: usize = 3 * cv::MAX_CV_BYTES;
 
 /// Parses off the async runtime (PDF parsing is CPU work).
 pub async fn parse(bytes: Vec<u8>, filename: &str) -> Result<Intake, ApiError> {

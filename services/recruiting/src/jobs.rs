@@ -148,7 +148,9 @@ async fn from_ad(
     Ok((must, nice, langs))
 }
 
-pub async fn create(ctx: &ServiceContext, req: &CreateJobRequest) -> Result<Job, ApiError> {
+/// A job definition parsed from a request, requirements extracted from the ad when none are
+/// given; not stored yet.
+pub async fn define(ctx: &ServiceContext, req: &CreateJobRequest) -> Result<Job, ApiError> {
     let mut v = Violations::default();
     let job_id = v.check(identifier("job_id", &req.job_id));
     let title = v.check(required_text("title", &req.title, 200));
@@ -193,9 +195,7 @@ pub async fn create(ctx: &ServiceContext, req: &CreateJobRequest) -> Result<Job,
     must.sort_by(|a, b| a.skill_id.cmp(&b.skill_id));
     nice.sort_by(|a, b| a.skill_id.cmp(&b.skill_id));
     langs.sort_by(|a, b| a.language.cmp(&b.language));
-    let all: Vec<String> = must.iter().chain(&nice).map(|s| s.skill_id.clone()).collect();
-    let opened_at = time::now_ms();
-    let job = Job {
+    Ok(Job {
         job_id,
         title,
         must,
@@ -207,8 +207,24 @@ pub async fn create(ctx: &ServiceContext, req: &CreateJobRequest) -> Result<Job,
         hours_per_week: req.hours_per_week,
         ad_text: req.ad_text.clone(),
         extracted: extract,
-        opened_at: Some(time::timestamp(opened_at)),
-    };
+        opened_at: None,
+        open: true,
+        closed_at: None,
+    })
+}
+
+/// The ids of every skill a job asks for.
+pub fn skill_ids(job: &Job) -> Vec<String> {
+    job.must.iter().chain(&job.nice).map(|s| s.skill_id.clone()).collect()
+}
+
+/// Opens a job: stored with its requirements and `JobOpened` in one transaction.
+pub async fn create(ctx: &ServiceContext, req: &CreateJobRequest) -> Result<Job, ApiError> {
+    let mut job = define(ctx, req).await?;
+    let all = skill_ids(&job);
+    let opened_at = time::now_ms();
+    job.opened_at = Some(time::timestamp(opened_at));
+    let extract = job.extracted;
     // Skills checks the ids and records the requisition for demand forecasting; an unknown id
     // comes back as INVALID_ARGUMENT naming it, before anything is stored here.
     let mut client = remote::skills(ctx)?;
@@ -241,6 +257,15 @@ pub async fn create(ctx: &ServiceContext, req: &CreateJobRequest) -> Result<Job,
     .execute(&mut *tx)
     .await;
     inserted.map_err(|e| ApiError::on_conflict(e, || format!("job {} already exists", job.job_id)))?;
+    insert_requirements(&mut tx, &job).await?;
+    let event = JobOpened { job_id: job.job_id.clone(), title: job.title.clone(), skill_ids: all };
+    outbox::enqueue(&mut tx, &raw_topic(crate::NAME), &ctx.events.envelope(&job.job_id, PURPOSE, &event)).await?;
+    ctx.commit(tx).await?;
+    Ok(job)
+}
+
+/// Stores a job's skill and language requirements.
+async fn insert_requirements(tx: &mut sqlx::AnyConnection, job: &Job) -> Result<(), ApiError> {
     for (s, essential) in job.must.iter().map(|s| (s, true)).chain(job.nice.iter().map(|s| (s, false))) {
         sqlx::query("INSERT INTO job_skills (job_id, skill_id, level, essential) VALUES ($1, $2, $3, $4) ON CONFLICT (job_id, skill_id) DO NOTHING")
             .bind(&job.job_id)
@@ -258,7 +283,52 @@ pub async fn create(ctx: &ServiceContext, req: &CreateJobRequest) -> Result<Job,
             .execute(&mut *tx)
             .await?;
     }
-    let event = JobOpened { job_id: job.job_id.clone(), title: job.title.clone(), skill_ids: all };
+    Ok(())
+}
+
+/// Replaces a job's definition (keeping when it opened and whether it is open) and emits
+/// `JobUpdated` naming who changed it and why.
+pub async fn update(
+    ctx: &ServiceContext,
+    caller: &hrmesh_kit::auth::Principal,
+    req: &hrmesh_proto::recruiting::v1::UpdateJobRequest,
+) -> Result<Job, ApiError> {
+    let definition = req.job.clone().unwrap_or_default();
+    let reason = required_text("reason", &req.reason, 500).map_err(|v| ApiError::InvalidArgument(vec![v]));
+    let current = get(ctx, &definition.job_id).await?;
+    let reason = reason?;
+    let mut job = define(ctx, &definition).await?;
+    (job.opened_at, job.open, job.closed_at) = (current.opened_at, current.open, current.closed_at);
+    let mut tx = ctx.db.begin().await?;
+    sqlx::query(
+        "UPDATE jobs SET title = $1, min_years = $2, education = $3, location = $4, hours_per_week = $5,
+                         ad_text = $6, extracted = $7, updated_at = $8 WHERE job_id = $9",
+    )
+    .bind(&job.title)
+    .bind(i64::from(job.min_years_experience))
+    .bind(&job.education)
+    .bind(&job.location)
+    .bind(i64::from(job.hours_per_week))
+    .bind(&job.ad_text)
+    .bind(i64::from(job.extracted))
+    .bind(time::now_ms())
+    .bind(&job.job_id)
+    .execute(&mut *tx)
+    .await?;
+    for table in ["job_skills", "job_languages"] {
+        sqlx::query(sqlx::AssertSqlSafe(format!("DELETE FROM {table} WHERE job_id = $1")))
+            .bind(&job.job_id)
+            .execute(&mut *tx)
+            .await?;
+    }
+    insert_requirements(&mut tx, &job).await?;
+    let event = hrmesh_proto::recruiting::v1::JobUpdated {
+        job_id: job.job_id.clone(),
+        title: job.title.clone(),
+        skill_ids: skill_ids(&job),
+        updated_by: caller.subject.clone(),
+        reason,
+    };
     outbox::enqueue(&mut tx, &raw_topic(crate::NAME), &ctx.events.envelope(&job.job_id, PURPOSE, &event)).await?;
     ctx.commit(tx).await?;
     Ok(job)
@@ -268,7 +338,8 @@ pub async fn get(ctx: &ServiceContext, job_id: &str) -> Result<Job, ApiError> {
     let id = identifier("job_id", job_id).map_err(|v| ApiError::InvalidArgument(vec![v]))?;
     let pool = ctx.db.pool();
     let row = sqlx::query(
-        "SELECT title, min_years, education, location, hours_per_week, ad_text, extracted, opened_at FROM jobs WHERE job_id = $1",
+        "SELECT title, min_years, education, location, hours_per_week, ad_text, extracted, opened_at, closed_at
+         FROM jobs WHERE job_id = $1",
     )
     .bind(&id)
     .fetch_optional(pool)
@@ -286,6 +357,9 @@ pub async fn get(ctx: &ServiceContext, job_id: &str) -> Result<Job, ApiError> {
         opened_at: Some(time::timestamp(row.try_get(7)?)),
         ..Default::default()
     };
+    let closed_at: Option<i64> = row.try_get(8)?;
+    job.open = closed_at.is_none();
+    job.closed_at = closed_at.map(time::timestamp);
     for r in sqlx::query("SELECT skill_id, level, essential FROM job_skills WHERE job_id = $1 ORDER BY skill_id")
         .bind(&id)
         .fetch_all(pool)

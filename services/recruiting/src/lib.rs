@@ -10,10 +10,12 @@ mod funnel;
 mod grpc;
 mod intake;
 pub mod jobs;
+mod lifecycle;
 pub mod matching;
 mod outreach;
 pub mod predictive;
 mod remote;
+mod reviews;
 mod shortlist;
 
 use hrmesh_kit::{
@@ -45,6 +47,14 @@ impl Service for Recruiting {
         let server = RecruitingServiceServer::new(api).max_decoding_message_size(intake::MAX_REQUEST_BYTES);
         routes.add_service(tonic::service::interceptor::InterceptedService::new(server, auth.interceptor()));
         vec![<RecruitingServiceServer<grpc::Api> as NamedService>::NAME]
+    }
+
+    fn consumers(&self) -> Vec<hrmesh_kit::service::ConsumerDef> {
+        vec![hrmesh_kit::service::ConsumerDef {
+            name: format!("{NAME}.reviews"),
+            topics: vec![hrmesh_kit::events::GOVERNANCE_TOPIC.to_owned()],
+            handler: std::sync::Arc::new(reviews::ReviewOutcomes { ctx: self.ctx.clone() }),
+        }]
     }
 
     fn person_data(&self) -> Option<std::sync::Arc<dyn hrmesh_kit::privacy::PersonData>> {

@@ -43,7 +43,7 @@ pub struct BlindProfile {
 }
 
 /// A candidate's score for a job with the reasons.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Scored {
     pub score: f64,
     pub requirements: Vec<RequirementScore>,

@@ -11,14 +11,27 @@ use crate::matching::Scored;
 /// Purpose of outreach; needs the candidate's consent.
 pub const PURPOSE: &str = "recruiting.outreach";
 
-/// Skills to cite: requirements the candidate meets or covers through related skills.
-pub fn cited(scored: &Scored) -> Vec<String> {
-    scored
-        .requirements
-        .iter()
-        .filter(|r| r.kind == "skill" && (r.status == "met" || r.status == "inferred"))
-        .map(|r| r.requirement.clone())
-        .collect()
+/// What a draft may say about the candidate's skills.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Cited {
+    /// Required skills the CV itself shows.
+    pub shown: Vec<String>,
+    /// Required skills the CV does not show but related skills suggest: called "related", never
+    /// claimed as experience.
+    pub related: Vec<String>,
+}
+
+/// Skills to cite: met requirements as shown, inferred ones only as related experience.
+pub fn cited(scored: &Scored) -> Cited {
+    let of = |status: &str| -> Vec<String> {
+        scored
+            .requirements
+            .iter()
+            .filter(|r| r.kind == "skill" && r.status == status)
+            .map(|r| r.requirement.clone())
+            .collect()
+    };
+    Cited { shown: of("met"), related: of("inferred") }
 }
 
 fn list(items: &[String], and: &str) -> String {
@@ -29,16 +42,33 @@ fn list(items: &[String], and: &str) -> String {
     }
 }
 
+/// The sentence about related experience, empty when there is none.
+fn related_sentence(related: &[String], lang: &str) -> String {
+    if related.is_empty() {
+        return String::new();
+    }
+    match lang {
+        "nl" => format!(" Uw verwante ervaring past ook bij wat wij vragen op het gebied van {}.", list(related, "en")),
+        "de" => format!(" Ihre verwandte Erfahrung passt auch zu unseren Anforderungen bei {}.", list(related, "und")),
+        _ => format!(" Your related experience also fits what we ask for in {}.", list(related, "and")),
+    }
+}
+
 /// Subject and body in `lang` (en, nl, de).
-pub fn compose(name: &str, job: &Job, skills: &[String], lang: &str) -> (String, String) {
+pub fn compose(name: &str, job: &Job, cited: &Cited, lang: &str) -> (String, String) {
     let place = if job.location.is_empty() { String::new() } else { format!(" ({})", job.location) };
+    let skills = cited.shown.as_slice();
+    let related = related_sentence(&cited.related, lang);
     match lang {
         "nl" => {
             let greeting = if name.is_empty() { "Beste kandidaat".to_owned() } else { format!("Beste {name}") };
             let skills = if skills.is_empty() {
-                "Uw cv sprak ons aan.".to_owned()
+                format!("Uw cv sprak ons aan.{related}")
             } else {
-                format!("In uw cv zagen wij ervaring met {}, precies wat deze functie vraagt.", list(skills, "en"))
+                format!(
+                    "In uw cv zagen wij ervaring met {}, precies wat deze functie vraagt.{related}",
+                    list(skills, "en")
+                )
             };
             (
                 format!("Vacature: {}", job.title),
@@ -51,10 +81,10 @@ pub fn compose(name: &str, job: &Job, skills: &[String], lang: &str) -> (String,
         "de" => {
             let greeting = if name.is_empty() { "Guten Tag".to_owned() } else { format!("Guten Tag {name}") };
             let skills = if skills.is_empty() {
-                "Ihr Lebenslauf hat uns angesprochen.".to_owned()
+                format!("Ihr Lebenslauf hat uns angesprochen.{related}")
             } else {
                 format!(
-                    "In Ihrem Lebenslauf haben wir Erfahrung mit {} gesehen – genau das, was diese Stelle verlangt.",
+                    "In Ihrem Lebenslauf haben wir Erfahrung mit {} gesehen – genau das, was diese Stelle verlangt.{related}",
                     list(skills, "und")
                 )
             };
@@ -69,9 +99,12 @@ pub fn compose(name: &str, job: &Job, skills: &[String], lang: &str) -> (String,
         _ => {
             let greeting = if name.is_empty() { "Dear candidate".to_owned() } else { format!("Dear {name}") };
             let skills = if skills.is_empty() {
-                "Your CV caught our attention.".to_owned()
+                format!("Your CV caught our attention.{related}")
             } else {
-                format!("Your CV shows experience with {}, which is exactly what this role needs.", list(skills, "and"))
+                format!(
+                    "Your CV shows experience with {}, which is exactly what this role needs.{related}",
+                    list(skills, "and")
+                )
             };
             (
                 format!("Job opening: {}", job.title),
@@ -115,8 +148,10 @@ pub async fn approve(
     draft_id: &str,
     edited: &str,
 ) -> Result<OutreachDraft, ApiError> {
-    if approver.subject == hrmesh_kit::peers::SERVICE_SUBJECT {
-        return Err(ApiError::PermissionDenied("outreach is approved by a person, not a service".into()));
+    if !approver.is_person() {
+        return Err(ApiError::PermissionDenied(
+            "outreach is approved by a person with their own token, not a service".into(),
+        ));
     }
     if edited.len() > 10_000 {
         return Err(ApiError::InvalidArgument(vec![hrmesh_kit::FieldViolation::new("body", "at most 10000 bytes")]));
@@ -190,13 +225,37 @@ mod tests {
     #[test]
     fn drafts_speak_the_candidates_language_and_cite_the_skills() {
         let job = Job { title: "MIG/MAG-lasser".into(), location: "Tilburg".into(), ..Default::default() };
-        let skills = vec!["MIG/MAG-lassen".to_owned(), "TIG-lassen".to_owned()];
+        let skills = Cited { shown: vec!["MIG/MAG-lassen".to_owned(), "TIG-lassen".to_owned()], related: vec![] };
         let (subject, body) = compose("Fatima", &job, &skills, "nl");
         assert_eq!(subject, "Vacature: MIG/MAG-lasser");
         assert!(body.starts_with("Beste Fatima,") && body.contains("MIG/MAG-lassen en TIG-lassen"), "{body}");
         let (_, de) = compose("", &job, &skills, "de");
         assert!(de.starts_with("Guten Tag,") && de.contains("MIG/MAG-lassen und TIG-lassen"), "{de}");
-        let (_, en) = compose("Sam", &job, &[], "en");
+        let (_, en) = compose("Sam", &job, &Cited::default(), "en");
         assert!(en.contains("Your CV caught our attention"), "{en}");
+    }
+
+    #[test]
+    fn inferred_skills_are_called_related_never_claimed_as_experience() {
+        use hrmesh_proto::recruiting::v1::RequirementScore;
+        let requirement = |name: &str, status: &str| RequirementScore {
+            kind: "skill".into(),
+            requirement: name.into(),
+            status: status.into(),
+            ..Default::default()
+        };
+        let scored = Scored {
+            requirements: vec![requirement("AFAS", "met"), requirement("Exact Online", "inferred")],
+            ..Default::default()
+        };
+        let cited = cited(&scored);
+        assert_eq!(cited.shown, ["AFAS"]);
+        let job = Job { title: "Boekhouder".into(), ..Default::default() };
+        let (_, en) = compose("Sam", &job, &cited, "en");
+        assert!(en.contains("Your CV shows experience with AFAS,"), "{en}");
+        assert!(!en.contains("experience with AFAS and Exact Online"), "{en}");
+        assert!(en.contains("related experience also fits what we ask for in Exact Online"), "{en}");
+        let (_, nl) = compose("Sam", &job, &cited, "nl");
+        assert!(nl.contains("verwante ervaring") && nl.contains("Exact Online"), "{nl}");
     }
 }

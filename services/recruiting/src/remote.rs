@@ -29,13 +29,28 @@ pub fn peer_error(service: &str, status: &tonic::Status) -> ApiError {
             ApiError::InvalidArgument(vec![hrmesh_kit::FieldViolation::new(service, status.message().to_owned())])
         }
         tonic::Code::FailedPrecondition => ApiError::FailedPrecondition(status.message().to_owned()),
+        tonic::Code::PermissionDenied => ApiError::PermissionDenied(status.message().to_owned()),
         _ => ApiError::Unavailable(format!("{service} cannot answer: {}", status.message())),
     }
 }
 
-/// Records a decision in governance's decision log (and its adverse-impact monitor).
-pub async fn record_decision(ctx: &ServiceContext, decision: RecordDecisionRequest) -> Result<Decision, ApiError> {
+/// Records a decision in governance's decision log (and its adverse-impact monitor). A person's
+/// decision travels with that person's own credentials (`on_behalf`): governance takes the
+/// reviewer from the token, never from a field; recommendations go with the service token.
+pub async fn record_decision(
+    ctx: &ServiceContext,
+    decision: RecordDecisionRequest,
+    on_behalf: Option<&tonic::metadata::MetadataValue<tonic::metadata::Ascii>>,
+) -> Result<Decision, ApiError> {
     let mut client = GovernanceServiceClient::new(channel(ctx, "governance")?);
-    let answer = client.record_decision(request(ctx, decision)?).await.map_err(|s| peer_error("governance", &s))?;
+    let request = match on_behalf {
+        Some(authorization) => {
+            let mut request = tonic::Request::new(decision);
+            request.metadata_mut().insert("authorization", authorization.clone());
+            request
+        }
+        None => request(ctx, decision)?,
+    };
+    let answer = client.record_decision(request).await.map_err(|s| peer_error("governance", &s))?;
     Ok(answer.into_inner())
 }

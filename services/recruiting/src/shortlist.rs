@@ -143,33 +143,65 @@ pub async fn build(ctx: &ServiceContext, job: &Job, limit: usize, lang: &str) ->
     })
 }
 
-/// Every recommendation shown to a person goes to governance's decision log.
+/// Every recommendation shown to a person goes to governance's decision log, once: showing the
+/// same ranking input for the same job again logs nothing new.
 async fn log_recommendations(
     ctx: &ServiceContext,
     job: &Job,
     shown: &[(RankedCandidate, String)],
     total: usize,
 ) -> Result<(), ApiError> {
-    let requests: Vec<RecordDecisionRequest> = shown
-        .iter()
-        .map(|(c, hash)| RecordDecisionRequest {
-            subject: c.candidate_id.clone(),
-            purpose: SCREENING.into(),
-            model_id: matching::MODEL_ID.into(),
-            model_version: matching::MODEL_VERSION.into(),
-            input_hash: hash.clone(),
-            output: format!("recommended: rank {} of {total} for job {}, score {:.2}", c.rank, job.job_id, c.score),
-            explanation: c.explanation.clone(),
-            ..Default::default()
+    let mut fresh = Vec::with_capacity(shown.len());
+    for (c, hash) in shown {
+        let logged = sqlx::query(
+            "SELECT 1 FROM logged_recommendations WHERE job_id = $1 AND candidate_id = $2 AND input_hash = $3",
+        )
+        .bind(&job.job_id)
+        .bind(&c.candidate_id)
+        .bind(hash)
+        .fetch_optional(ctx.db.pool())
+        .await?;
+        if logged.is_none() {
+            fresh.push((c, hash));
+        }
+    }
+    let requests: Vec<(String, String, RecordDecisionRequest)> = fresh
+        .into_iter()
+        .map(|(c, hash)| {
+            let request = RecordDecisionRequest {
+                subject: c.candidate_id.clone(),
+                purpose: SCREENING.into(),
+                model_id: matching::MODEL_ID.into(),
+                model_version: matching::MODEL_VERSION.into(),
+                input_hash: hash.clone(),
+                output: format!("recommended: rank {} of {total} for job {}, score {:.2}", c.rank, job.job_id, c.score),
+                explanation: c.explanation.clone(),
+                ..Default::default()
+            };
+            (c.candidate_id.clone(), hash.clone(), request)
         })
         .collect();
     let results: Vec<Result<_, ApiError>> = stream::iter(requests)
-        .map(|request| {
+        .map(|(candidate, hash, request)| {
             let ctx = ctx.clone();
-            async move { remote::record_decision(&ctx, request).await }
+            async move { remote::record_decision(&ctx, request, None).await.map(|d| (candidate, hash, d.decision_id)) }
         })
         .buffer_unordered(LOG_CONCURRENCY)
         .collect()
         .await;
-    results.into_iter().try_for_each(|r| r.map(|_| ()))
+    for result in results {
+        let (candidate, hash, decision_id) = result?;
+        sqlx::query(
+            "INSERT INTO logged_recommendations (job_id, candidate_id, input_hash, decision_id, logged_at)
+             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (job_id, candidate_id, input_hash) DO NOTHING",
+        )
+        .bind(&job.job_id)
+        .bind(&candidate)
+        .bind(&hash)
+        .bind(&decision_id)
+        .bind(hrmesh_kit::time::now_ms())
+        .execute(ctx.db.pool())
+        .await?;
+    }
+    Ok(())
 }

@@ -6,6 +6,7 @@ use std::{collections::HashMap, sync::Arc};
 use hrmesh_kit::{
     ApiError, FieldViolation, Violations,
     auth::{Principal, Role},
+    cpu,
     error::identifier,
     events::raw_topic,
     outbox,
@@ -38,6 +39,8 @@ pub const MAX_TEXT_BYTES: usize = 1 << 20;
 pub const DEVELOPMENT_PURPOSE: &str = "skills.development";
 /// Most skill sets one MatchProfiles call scores.
 const MAX_PROFILES: usize = 2000;
+/// Longest a skill extraction may take; bounded input makes the real worst case far shorter.
+const EXTRACT_DEADLINE: std::time::Duration = std::time::Duration::from_secs(5);
 
 pub struct Api {
     ctx: ServiceContext,
@@ -283,7 +286,10 @@ impl SkillsService for Api {
         let text = text(&mut v, "text", &req.text);
         v.finish()?;
         let model = self.catalog.get();
-        let extraction = model.extractor.extract(&text.unwrap_or_default(), hint);
+        let work = Arc::clone(&model);
+        let text = text.unwrap_or_default();
+        let extraction =
+            cpu::run("skill extraction", EXTRACT_DEADLINE, move || work.extractor.extract(&text, hint)).await?;
         let (skills, excluded) = extraction_to_proto(&model.taxonomy, &extraction, lang);
         Ok(Response::new(pb::ExtractSkillsResponse {
             language: extraction.lang.code().into(),

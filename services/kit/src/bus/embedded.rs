@@ -37,13 +37,14 @@ impl EmbeddedBus {
     /// Opens (or creates) the log at `path`, keeping records for `retention`.
     pub async fn open(path: &Path, retention: Duration) -> Result<Self, BusError> {
         if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(BusError::new)?;
+            crate::db::create_private_file(dir, path).map_err(BusError::new)?;
         }
         let options = SqliteConnectOptions::from_str(&format!("sqlite://{}", path.display()))
             .map_err(db_err)?
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Full)
+            .pragma("secure_delete", "ON")
             .busy_timeout(Duration::from_secs(30));
         let pool = SqlitePoolOptions::new().max_connections(4).connect_with(options).await.map_err(db_err)?;
         sqlx::raw_sql(
