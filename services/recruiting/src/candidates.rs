@@ -57,6 +57,7 @@ pub struct StoredContact {
 pub struct Intake {
     pub filename: String,
     pub document: Vec<u8>,
+    /// The CV's text for skill extraction: facts about the person blanked, offsets kept.
     pub text: String,
     pub contact: StoredContact,
     pub structured: Structured,

@@ -2,6 +2,7 @@
 //! with a reason code and what to do about it.
 
 use hrmesh_kit::{ApiError, FieldViolation};
+use tokio::sync::Semaphore;
 
 use crate::{
     candidates::{Intake, StoredContact, StoredEducation, StoredJob, Structured},
@@ -12,6 +13,10 @@ use crate::{
 /// oversized CV gets intake's own answer rather than a transport error.
 pub const MAX_REQUEST_BYTES: usize = 3 * cv::MAX_CV_BYTES;
 
+/// CVs parsed at once: each is bounded (pages, streams, text), and this bounds their sum, so
+/// a burst of uploads queues instead of taking every core and its memory times the burst.
+static PARSING: Semaphore = Semaphore::const_new(2);
+
 /// Parses off the async runtime (PDF parsing is CPU work).
 pub async fn parse(bytes: Vec<u8>, filename: &str) -> Result<Intake, ApiError> {
     let name = filename.trim().to_owned();
@@ -19,6 +24,7 @@ pub async fn parse(bytes: Vec<u8>, filename: &str) -> Result<Intake, ApiError> {
         return Err(ApiError::InvalidArgument(vec![FieldViolation::new("filename", "at most 255 characters")]));
     }
     let today = cv::YearMonth::today();
+    let _permit = PARSING.acquire().await.map_err(|e| ApiError::Internal(e.into()))?;
     let (bytes, parsed) = tokio::task::spawn_blocking(move || {
         let parsed = cv::parse(&bytes, &name, today);
         (bytes, parsed)
@@ -62,5 +68,8 @@ pub async fn parse(bytes: Vec<u8>, filename: &str) -> Result<Intake, ApiError> {
         phone: c.phone.clone().unwrap_or_default(),
         address: c.address.clone().unwrap_or_default(),
     };
-    Ok(Intake { filename: filename.trim().to_owned(), document: bytes, text: parsed.text, contact, structured })
+    // The skills service sees the CV with names, employers, places and dates blanked: "Bakker"
+    // the surname and "Bakkerij Hendriks" the employer are not evidence of baking.
+    let text = parsed.skill_text();
+    Ok(Intake { filename: filename.trim().to_owned(), document: bytes, text, contact, structured })
 }

@@ -12,11 +12,11 @@ use hrmesh_kit::{
 };
 use hrmesh_proto::{
     recruiting::v1::{CreateJobRequest, Job, JobOpened, LanguageRequirement, SkillRequirement},
-    skills::v1::{ExtractSkillsRequest, RecordRequisitionRequest},
+    skills::v1::{ExtractSkillsRequest, ExtractedSkill, RecordRequisitionRequest},
 };
 use sqlx::Row;
 
-use crate::{application::PURPOSE, remote};
+use crate::{ad, application::PURPOSE, remote};
 
 pub const EDUCATION: [&str; 6] = ["none", "secondary", "vocational", "bachelor", "master", "doctorate"];
 pub const CEFR: [&str; 7] = ["A1", "A2", "B1", "B2", "C1", "C2", "native"];
@@ -49,26 +49,6 @@ const LANGUAGE_SKILLS: [(&str, &str); 12] = [
     ("lang.romanian", "ro"),
     ("lang.portuguese", "pt"),
     ("lang.russian", "ru"),
-];
-
-/// Words by which an advertisement marks a requirement as nice-to-have (nl, de, en).
-const NICE_CUES: [&str; 16] = [
-    "pre",
-    "pluspunt",
-    "een plus",
-    "bij voorkeur",
-    "wünschenswert",
-    "von vorteil",
-    "ein plus",
-    "idealerweise",
-    "nice to have",
-    "a plus",
-    "an advantage",
-    "preferred",
-    "is a bonus",
-    "optioneel",
-    "optional",
-    "wenn möglich",
 ];
 
 fn skills(field: &str, items: &[SkillRequirement], v: &mut Violations) -> Vec<SkillRequirement> {
@@ -106,46 +86,45 @@ fn languages(items: &[LanguageRequirement], v: &mut Violations) -> Vec<LanguageR
         .collect()
 }
 
-/// The sentence of `text` around byte offset `at`, lower-cased.
-fn sentence_around(text: &str, at: usize) -> String {
-    let at = at.min(text.len());
-    let start = text[..at].rfind(['.', '!', '?', '\n', ';']).map_or(0, |i| i + 1);
-    let end = text[at..].find(['.', '!', '?', '\n', ';']).map_or(text.len(), |i| at + i);
-    text[start..end].to_lowercase()
-}
-
-/// Whether a (lower-cased) sentence marks what it names as nice-to-have; cues match whole words.
-fn is_nice_to_have(sentence: &str) -> bool {
-    let words: Vec<&str> = sentence.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
-    let padded = format!(" {} ", words.join(" "));
-    NICE_CUES.iter().any(|cue| padded.contains(&format!(" {cue} ")))
-}
-
 /// Requirements found in an advertisement by the skills service.
 async fn from_ad(
     ctx: &ServiceContext,
     ad: &str,
 ) -> Result<(Vec<SkillRequirement>, Vec<SkillRequirement>, Vec<LanguageRequirement>), ApiError> {
     let mut client = remote::skills(ctx)?;
-    let request = remote::request(ctx, ExtractSkillsRequest { text: ad.to_owned(), ..Default::default() })?;
+    // Only the requirement sections: a skill named in the company intro or the offer is not
+    // asked of the candidate. Offsets into the blanked text are offsets into the ad.
+    let text = ad::requirement_text(ad);
+    let request = remote::request(ctx, ExtractSkillsRequest { text, ..Default::default() })?;
     let found = client.extract_skills(request).await.map_err(|s| remote::peer_error("skills", &s))?.into_inner();
+    Ok(requirements_in(ad, found.skills))
+}
+
+/// Sorts the skills found in an advertisement into must-haves, nice-to-haves and languages.
+fn requirements_in(
+    ad: &str,
+    found: Vec<ExtractedSkill>,
+) -> (Vec<SkillRequirement>, Vec<SkillRequirement>, Vec<LanguageRequirement>) {
     let (mut must, mut nice, mut langs) = (Vec::new(), Vec::new(), Vec::new());
-    for s in found.skills {
+    for s in found {
         let Some(skill) = s.skill else { continue };
-        if let Some((_, code)) = LANGUAGE_SKILLS.iter().find(|(id, _)| *id == skill.skill_id) {
+        let at = s.evidence.as_ref().map_or(0, |e| e.start as usize);
+        let nice_to_have = ad::is_nice_to_have(&ad::sentence_around(ad, at));
+        // A language requirement has no nice-to-have form: "Engels is een pre" is a nice skill.
+        if let Some((_, code)) = LANGUAGE_SKILLS.iter().find(|(id, _)| *id == skill.skill_id)
+            && !nice_to_have
+        {
             langs.push(LanguageRequirement { language: (*code).to_owned(), level: AD_LANGUAGE_LEVEL.to_owned() });
             continue;
         }
-        let at = s.evidence.as_ref().map_or(0, |e| e.start as usize);
-        let sentence = sentence_around(ad, at);
         let requirement = SkillRequirement { skill_id: skill.skill_id, level: AD_LEVEL };
-        if is_nice_to_have(&sentence) {
+        if nice_to_have {
             nice.push(requirement);
         } else {
             must.push(requirement);
         }
     }
-    Ok((must, nice, langs))
+    (must, nice, langs)
 }
 
 /// A job definition parsed from a request, requirements extracted from the ad when none are
@@ -157,11 +136,19 @@ pub async fn define(ctx: &ServiceContext, req: &CreateJobRequest) -> Result<Job,
     let mut must = skills("must", &req.must, &mut v);
     let mut nice = skills("nice", &req.nice, &mut v);
     let mut langs = languages(&req.languages, &mut v);
-    let education = if req.education.is_empty() { "none" } else { req.education.as_str() };
+    // Fields left empty are read from the advertisement when there is one.
+    let education = match req.education.as_str() {
+        "" => ad::education(&req.ad_text).unwrap_or("none"),
+        given => given,
+    };
+    let min_years = match req.min_years_experience {
+        0 => ad::min_years(&req.ad_text).unwrap_or(0),
+        given => given,
+    };
     if education_rank(education).is_none() {
         v.add("education", format!("must be one of {}", EDUCATION.join(", ")));
     }
-    if req.min_years_experience > 50 {
+    if min_years > 50 {
         v.add("min_years_experience", "at most 50");
     }
     if req.hours_per_week > 60 {
@@ -201,7 +188,7 @@ pub async fn define(ctx: &ServiceContext, req: &CreateJobRequest) -> Result<Job,
         must,
         nice,
         languages: langs,
-        min_years_experience: req.min_years_experience,
+        min_years_experience: min_years,
         education: education.to_owned(),
         location: req.location.trim().to_owned(),
         hours_per_week: req.hours_per_week,
@@ -384,15 +371,30 @@ mod tests {
     use super::*;
 
     #[test]
-    fn sentence_around_finds_the_clause_of_a_mention() {
-        let ad = "Wij zoeken een lasser. Ervaring met AutoCAD is een pluspunt. Rijbewijs B vereist.";
-        let at = ad.find("AutoCAD").unwrap_or_default();
-        let s = sentence_around(ad, at);
-        assert_eq!(s.trim(), "ervaring met autocad is een pluspunt");
-        assert!(is_nice_to_have(&s));
-        assert!(!is_nice_to_have(&sentence_around(ad, 5)));
-        assert!(!is_nice_to_have("goede presentatievaardigheden"), "'pre' only as a word");
-        assert!(is_nice_to_have("kennis van sap is een pre"));
+    fn a_nice_to_have_language_is_a_nice_skill_not_a_language_requirement() {
+        let ad = "Wat vragen wij?\nMIG/MAG-lassen\nDuits vereist\nEngels is een pre\nAutoCAD is een pluspunt\n";
+        let found = |id: &str, word: &str| ExtractedSkill {
+            skill: Some(hrmesh_proto::skills::v1::SkillRef { skill_id: id.into(), ..Default::default() }),
+            evidence: ad.find(word).map(|at| hrmesh_proto::skills::v1::Evidence {
+                start: at as u32,
+                end: (at + word.len()) as u32,
+                text: word.into(),
+            }),
+            ..Default::default()
+        };
+        let (must, nice, langs) = requirements_in(
+            ad,
+            vec![
+                found("weld.mig", "MIG/MAG"),
+                found("lang.german", "Duits"),
+                found("lang.english", "Engels"),
+                found("cad.autocad", "AutoCAD"),
+            ],
+        );
+        let ids = |r: &[SkillRequirement]| r.iter().map(|s| s.skill_id.clone()).collect::<Vec<_>>();
+        assert_eq!(ids(&must), ["weld.mig"]);
+        assert_eq!(ids(&nice), ["lang.english", "cad.autocad"]);
+        assert_eq!(langs, [LanguageRequirement { language: "de".into(), level: "B2".into() }]);
     }
 
     #[test]

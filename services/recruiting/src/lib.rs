@@ -1,6 +1,7 @@
 //! Recruiting: applications, matching and hiring decisions. High-risk under the EU AI Act:
 //! the service recommends and explains, people decide.
 
+mod ad;
 mod application;
 pub mod bm25;
 mod candidates;

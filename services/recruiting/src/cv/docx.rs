@@ -5,11 +5,13 @@ use std::io::{Cursor, Read};
 
 use quick_xml::{Reader, events::Event};
 
-use super::CvError;
+use super::{CvError, MAX_TEXT_BYTES};
 
-/// Largest `word/document.xml` read (uncompressed).
-const MAX_XML_BYTES: u64 = 32 * 1024 * 1024;
+/// Largest `word/document.xml` read (uncompressed): a CV's is some hundreds of KB, markup
+/// included. It is read through `take`, so a zip bomb never inflates further than this.
+const MAX_XML_BYTES: u64 = 4 * 1024 * 1024;
 
+/// The document's text, a line per paragraph.
 pub fn text(bytes: &[u8]) -> Result<String, CvError> {
     let mut archive =
         zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| CvError::Corrupt(format!("DOCX container: {e}")))?;
@@ -20,6 +22,11 @@ pub fn text(bytes: &[u8]) -> Result<String, CvError> {
     if entry.encrypted() {
         return Err(CvError::PasswordProtected);
     }
+    // The declared size can lie (the read below is what bounds memory), but an honest one
+    // saves inflating 4 MB to find out.
+    if entry.size() > MAX_XML_BYTES {
+        return Err(too_large());
+    }
     let mut xml = String::new();
     entry
         .by_ref()
@@ -27,9 +34,13 @@ pub fn text(bytes: &[u8]) -> Result<String, CvError> {
         .read_to_string(&mut xml)
         .map_err(|e| CvError::Corrupt(format!("DOCX document: {e}")))?;
     if xml.len() as u64 > MAX_XML_BYTES {
-        return Err(CvError::TooLarge { size: xml.len(), max: MAX_XML_BYTES as usize });
+        return Err(too_large());
     }
     paragraphs(&xml)
+}
+
+fn too_large() -> CvError {
+    CvError::TooComplex(format!("the document text is over {} MB unpacked", MAX_XML_BYTES / (1024 * 1024)))
 }
 
 /// Text of the runs (`w:t`), a line per paragraph (`w:p`), tabs and breaks kept.
@@ -38,6 +49,9 @@ fn paragraphs(xml: &str) -> Result<String, CvError> {
     let mut out = String::new();
     let mut in_text = false;
     loop {
+        if out.len() > MAX_TEXT_BYTES {
+            return Err(CvError::TooComplex(format!("more than {} KB of text", MAX_TEXT_BYTES / 1024)));
+        }
         match reader.read_event() {
             Ok(Event::Start(e)) if e.name().as_ref() == "w:t" => in_text = true,
             Ok(Event::End(e)) => match e.name().as_ref() {
@@ -74,5 +88,26 @@ mod tests {
     fn paragraphs_runs_tabs_and_entities() {
         let xml = r#"<w:document><w:body><w:p><w:r><w:t>Werkervaring</w:t></w:r></w:p><w:p><w:r><w:t xml:space="preserve">2019 &amp; </w:t></w:r><w:r><w:tab/><w:t>heden</w:t></w:r></w:p></w:body></w:document>"#;
         assert_eq!(paragraphs(xml).expect("parses"), "Werkervaring\n2019 & \theden\n");
+    }
+}
+
+#[cfg(test)]
+mod bomb_tests {
+    use super::*;
+    use crate::cv::bombs::{copies_for, deflated_zeros, peak_memory, zip};
+
+    #[test]
+    fn zip_bomb_is_refused_reading_at_most_the_cap() {
+        let zeros = deflated_zeros(copies_for(200));
+        let before = peak_memory();
+        // Honest about its size: refused from the header.
+        let honest = text(&zip("word/document.xml", &zeros, 200 * 1024 * 1024));
+        assert!(matches!(&honest, Err(CvError::TooComplex(_))), "{honest:?}");
+        // Lying about its size: the bounded read stops it.
+        let lying = text(&zip("word/document.xml", &zeros, 1000));
+        assert!(matches!(&lying, Err(CvError::TooComplex(_) | CvError::Corrupt(_))), "{lying:?}");
+        if let (Some(before), Some(after)) = (before, peak_memory()) {
+            assert!(after.saturating_sub(before) < 32 * 1024 * 1024, "peak grew by {} MB", (after - before) >> 20);
+        }
     }
 }

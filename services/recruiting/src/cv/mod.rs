@@ -5,15 +5,21 @@
 //! PDF (text layer via lopdf), DOCX (WordprocessingML via zip + quick-xml) and plain text are
 //! read into text first (`pdf.rs`, `docx.rs`); `text.rs` finds the structure.
 
-use std::fmt;
+use std::{fmt, ops::Range};
 
+#[cfg(test)]
+mod bombs;
 mod docx;
 mod pdf;
 mod text;
 
 pub use text::parse_text;
 
+/// Largest CV file accepted.
 pub const MAX_CV_BYTES: usize = 10 * 1024 * 1024;
+/// Most text read from a document: a long CV has 20 KB, so more is not a CV (and would cost
+/// the skills service and matching work for nothing).
+pub const MAX_TEXT_BYTES: usize = 200 * 1024;
 
 /// A calendar month.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -86,6 +92,38 @@ pub struct ParsedCv {
     pub education: Vec<Education>,
     pub languages: Vec<LanguageSkill>,
     pub warnings: Vec<String>,
+    /// Byte ranges of `text` that are facts about the person, not skills: the contact lines,
+    /// and the dates and employers of the work history ("Bakker", "Bakkerij Hendriks",
+    /// "01/2023 - present").
+    pub not_skills: Vec<Range<usize>>,
+}
+
+impl ParsedCv {
+    /// The text with `not_skills` blanked, for skill extraction (offsets stay those of `text`).
+    pub fn skill_text(&self) -> String {
+        blank(&self.text, &self.not_skills)
+    }
+}
+
+/// `text` with the characters in `spans` replaced by spaces, one per byte, so byte offsets
+/// into the result are offsets into `text`. Line breaks stay, so lines and sentences do.
+pub fn blank(text: &str, spans: &[Range<usize>]) -> String {
+    let mut hidden = vec![false; text.len()];
+    for span in spans {
+        let end = span.end.min(text.len());
+        if let Some(part) = hidden.get_mut(span.start.min(end)..end) {
+            part.fill(true);
+        }
+    }
+    let mut out = String::with_capacity(text.len());
+    for (i, c) in text.char_indices() {
+        if hidden[i] && c != '\n' {
+            out.extend(std::iter::repeat_n(' ', c.len_utf8()));
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 #[derive(Debug, thiserror::Error, PartialEq)]
@@ -102,6 +140,8 @@ pub enum CvError {
     ScannedImage,
     #[error("this is not a PDF, DOCX or plain-text document; upload the CV in one of those formats")]
     UnsupportedFormat,
+    #[error("the document is too complex to read as a CV ({0}); send a shorter CV or its text")]
+    TooComplex(String),
 }
 
 impl CvError {
@@ -114,6 +154,7 @@ impl CvError {
             CvError::Corrupt(_) => "CV_CORRUPT",
             CvError::ScannedImage => "CV_SCANNED_IMAGE",
             CvError::UnsupportedFormat => "CV_UNSUPPORTED_FORMAT",
+            CvError::TooComplex(_) => "CV_TOO_COMPLEX",
         }
     }
 }
@@ -135,6 +176,9 @@ pub fn parse(bytes: &[u8], _filename: &str, today: YearMonth) -> Result<ParsedCv
     };
     if text.trim().is_empty() {
         return Err(CvError::Empty);
+    }
+    if text.len() > MAX_TEXT_BYTES {
+        return Err(CvError::TooComplex(format!("more than {} KB of text", MAX_TEXT_BYTES / 1024)));
     }
     Ok(ParsedCv { format, ..parse_text(&text, today) })
 }

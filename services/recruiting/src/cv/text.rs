@@ -1,6 +1,8 @@
 //! The structure of a CV's text: sections in Dutch, German and English, contact details, dated
 //! work history, education levels and CEFR language levels.
 
+use std::ops::Range;
+
 use super::{Contact, Education, Job, LanguageSkill, ParsedCv, YearMonth};
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -128,8 +130,9 @@ fn date(s: &str) -> Option<(YearMonth, usize)> {
     None
 }
 
-/// A period at the start of a line and the rest of the line.
-fn period(line: &str) -> Option<(YearMonth, Option<YearMonth>, String)> {
+/// A period at the start of a line, the rest of the line, and how many of the line's
+/// (whitespace-separated) words the period takes.
+fn period(line: &str) -> Option<(YearMonth, Option<YearMonth>, String, usize)> {
     let lower = line.trim().to_lowercase();
     let (since, body) = match ["seit ", "since ", "sinds ", "vanaf "].iter().find(|p| lower.starts_with(*p)) {
         Some(p) => (true, &line.trim()[p.len()..]),
@@ -152,10 +155,11 @@ fn period(line: &str) -> Option<(YearMonth, Option<YearMonth>, String)> {
                     ongoing = true;
                     rest_words = &rest_words[1..];
                 } else if let Some((e, used)) = date(&tail) {
-                    // A year-only end means the end of that year ("2015 - 2018" spans 48 months).
-                    let year_only = rest_words.first().is_some_and(|w| {
-                        w.trim_matches(|c: char| !c.is_ascii_digit()).len() == w.trim_end_matches([':', ',']).len()
-                    });
+                    // A year-only end means the end of that year ("2015 - 2018" spans 48 months);
+                    // "02/2019" names its month.
+                    let year_only = rest_words
+                        .first()
+                        .is_some_and(|w| w.trim_end_matches([':', ',']).chars().all(|c| c.is_ascii_digit()));
                     end = Some(if year_only { YearMonth { year: e.year, month: 12 } } else { e });
                     rest_words = &rest_words[used.min(rest_words.len())..];
                 }
@@ -166,7 +170,8 @@ fn period(line: &str) -> Option<(YearMonth, Option<YearMonth>, String)> {
     }
     let end = if ongoing { None } else { Some(end.unwrap_or(start)) };
     let rest = rest_words.join(" ").trim_start_matches([':', '-', ',', ' ']).trim().to_owned();
-    Some((start, end, rest))
+    let date_words = usize::from(since) + words.len() - rest_words.len();
+    Some((start, end, rest, date_words))
 }
 
 fn months(start: YearMonth, end: Option<YearMonth>, today: YearMonth) -> u32 {
@@ -323,13 +328,30 @@ fn detect_language(text: &str) -> &'static str {
     }
 }
 
-fn contact(lines: &[&str]) -> Contact {
+/// A phone number inside a line: the longest run of digits, spaces and `+-()/.` with at least
+/// nine digits ("jan@example.nl | +31 6 12345678", "Tel.: 0171 2345678").
+fn phone_in(line: &str) -> Option<String> {
+    line.split(|c: char| !(c.is_ascii_digit() || " +-()/.".contains(c)))
+        .map(|run| run.trim_matches(|c: char| !(c.is_ascii_digit() || c == '+' || c == '(')))
+        .filter(|run| run.chars().filter(char::is_ascii_digit).count() >= 9)
+        .max_by_key(|run| run.len())
+        .map(str::to_owned)
+}
+
+/// Contact details from the lines above the first section, and the lines they were on.
+fn contact<'a>(lines: &[&'a str]) -> (Contact, Vec<&'a str>) {
     let mut c = Contact::default();
+    let mut used = Vec::new();
     for line in lines.iter().map(|l| l.trim()).filter(|l| !l.is_empty()).take(12) {
         if c.email.is_none()
             && let Some(word) = line.split_whitespace().find(|w| w.contains('@') && w.contains('.'))
         {
             c.email = Some(word.trim_matches(|ch: char| ch == ',' || ch == ';' || ch == '<' || ch == '>').to_owned());
+            // One line often carries both: "E-Mail: a@b.de  Tel.: 0171 2345678".
+            if c.phone.is_none() {
+                c.phone = phone_in(&line.replace(word, " "));
+            }
+            used.push(line);
             continue;
         }
         let digits = line.chars().filter(char::is_ascii_digit).count();
@@ -340,12 +362,14 @@ fn contact(lines: &[&str]) -> Contact {
                 .all(|ch| ch.is_ascii_digit() || " +-()/.".contains(ch) || ch.is_alphabetic() && line.len() < 30)
         {
             c.phone = Some(line.to_owned());
+            used.push(line);
             continue;
         }
         let has_postcode =
             line.split_whitespace().any(|w| (w.len() == 4 || w.len() == 5) && w.chars().all(|ch| ch.is_ascii_digit()));
         if c.address.is_none() && has_postcode && digits <= 10 && line.chars().any(char::is_alphabetic) {
             c.address = Some(line.to_owned());
+            used.push(line);
             continue;
         }
         let words: Vec<&str> = line.split_whitespace().collect();
@@ -356,9 +380,50 @@ fn contact(lines: &[&str]) -> Contact {
             && words.iter().filter(|w| w.chars().next().is_some_and(char::is_uppercase)).count() >= 2
         {
             c.name = Some(line.to_owned());
+            used.push(line);
         }
     }
-    c
+    (c, used)
+}
+
+/// Where `part`, a slice of `whole`, starts in it.
+fn offset_in(whole: &str, part: &str) -> usize {
+    (part.as_ptr() as usize).saturating_sub(whole.as_ptr() as usize)
+}
+
+/// The byte ranges of the whitespace-separated words of `s`.
+fn word_ranges(s: &str) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let mut start = None;
+    for (i, c) in s.char_indices().chain(std::iter::once((s.len(), ' '))) {
+        match (c.is_whitespace(), start) {
+            (true, Some(st)) => {
+                out.push(st..i);
+                start = None;
+            }
+            (false, None) => start = Some(i),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// In a work-history line, the dates (its first `date_words` words) and the employer (its
+/// last words), as byte ranges of the line.
+fn period_and_employer(line: &str, date_words: usize, employer: &str) -> Vec<Range<usize>> {
+    let words = word_ranges(line);
+    let mut spans = Vec::new();
+    if let Some(last_date) = words.get(date_words.min(words.len()).saturating_sub(1))
+        && date_words > 0
+    {
+        spans.push(0..last_date.end);
+    }
+    let employer_words = employer.split_whitespace().count();
+    if employer_words > 0 && employer_words <= words.len().saturating_sub(date_words) {
+        let first = &words[words.len() - employer_words];
+        spans.push(first.start..line.len());
+    }
+    spans
 }
 
 /// Structure from a CV's text.
@@ -367,6 +432,7 @@ pub fn parse_text(text: &str, today: YearMonth) -> ParsedCv {
     let mut section = Section::Top;
     let (mut work, mut education, mut languages, mut warnings) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     let mut top = Vec::new();
+    let mut not_skills = Vec::new();
     for line in &lines {
         let trimmed = line.trim().trim_start_matches(['-', '*', '•']).trim();
         if trimmed.is_empty() {
@@ -379,12 +445,18 @@ pub fn parse_text(text: &str, today: YearMonth) -> ParsedCv {
         match section {
             Section::Top => top.push(*line),
             Section::Work => {
-                if let Some((start, end, rest)) = period(trimmed) {
+                if let Some((start, end, rest, date_words)) = period(trimmed) {
                     if end.is_some_and(|e| e < start) {
                         warnings.push(format!("a job ends before it starts: {trimmed}"));
                         continue;
                     }
                     let (title, employer) = split_title_employer(&rest);
+                    let at = offset_in(text, trimmed);
+                    not_skills.extend(
+                        period_and_employer(trimmed, date_words, &employer)
+                            .into_iter()
+                            .map(|r| r.start + at..r.end + at),
+                    );
                     work.push(Job { title, employer, start, end, months: months(start, end, today) });
                 }
             }
@@ -418,11 +490,15 @@ pub fn parse_text(text: &str, today: YearMonth) -> ParsedCv {
     if work.is_empty() {
         warnings.push("no dated work experience found".into());
     }
+    let (contact, contact_lines) = contact(&top);
+    not_skills.extend(contact_lines.into_iter().map(|l| offset_in(text, l)..offset_in(text, l) + l.len()));
+    not_skills.sort_by_key(|r| r.start);
     ParsedCv {
         format: "text",
         language: detect_language(text),
         text: text.to_owned(),
-        contact: contact(&top),
+        contact,
+        not_skills,
         experience_months: union_months(&periods, today),
         work,
         education,
@@ -432,61 +508,4 @@ pub fn parse_text(text: &str, today: YearMonth) -> ParsedCv {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::cv::parse;
-
-    const TODAY: YearMonth = YearMonth { year: 2026, month: 11 };
-
-    #[test]
-    fn dutch_cv_gives_contact_work_education_and_languages() {
-        let cv = "Fatima el Amrani\nfatima@example.org\n+31 6 1234 5678\nKerkstraat 1, 5038 AB Tilburg\n\nWerkervaring\n\
-                  jan 2019 – heden: MIG/MAG-lasser, Staalbouw Brabant BV\n03/2014 - 12/2018: TIG-lasser bij RVS Techniek\n\n\
-                  Opleiding\nMBO Metaal (niveau 4), ROC Tilburg, 2013\n\nTalen\nNederlands: moedertaal\nEngels: goed\nDuits - B1\n";
-        let p = parse(cv.as_bytes(), "cv.txt", TODAY).expect("parses");
-        assert_eq!(p.language, "nl");
-        assert_eq!(p.contact.name.as_deref(), Some("Fatima el Amrani"));
-        assert_eq!(p.contact.email.as_deref(), Some("fatima@example.org"));
-        assert_eq!(p.contact.phone.as_deref(), Some("+31 6 1234 5678"));
-        assert_eq!(p.contact.address.as_deref(), Some("Kerkstraat 1, 5038 AB Tilburg"));
-        assert_eq!(p.work.len(), 2);
-        assert_eq!((p.work[0].title.as_str(), p.work[0].employer.as_str()), ("MIG/MAG-lasser", "Staalbouw Brabant BV"));
-        assert_eq!(p.work[0].end, None);
-        assert_eq!(p.work[0].months, 95, "jan 2019 up to and including nov 2026");
-        assert_eq!((p.work[1].employer.as_str(), p.work[1].months), ("RVS Techniek", 58));
-        assert_eq!(p.experience_months, 95 + 58);
-        assert_eq!(p.education[0].level, "vocational");
-        assert_eq!(p.education[0].year, Some(2013));
-        let langs: Vec<(&str, &str)> = p.languages.iter().map(|l| (l.language.as_str(), l.level)).collect();
-        assert_eq!(langs, [("nl", "native"), ("en", "B2"), ("de", "B1")]);
-    }
-
-    #[test]
-    fn overlapping_jobs_count_once_and_german_and_english_dates_parse() {
-        let cv = "Berufserfahrung\nseit 2021 Schweißer bei Metallbau Müller GmbH\n2015 - 2022: Monteur, Anlagenbau AG\n\n\
-                  Ausbildung\nAusbildung zum Konstruktionsmechaniker, 2014\n\nSprachen\nDeutsch: Muttersprache\nEnglisch: fließend\n";
-        let p = parse_text(cv, TODAY);
-        assert_eq!(p.language, "de");
-        assert_eq!(p.work.len(), 2);
-        assert_eq!(p.work[0].end, None);
-        // 2015-01 … 2026-11 without double counting 2021–2022.
-        assert_eq!(p.experience_months, 143);
-        assert_eq!(p.languages[1].level, "C1");
-        let en = parse_text(
-            "Work experience\n2019-present: Developer at Acme\n\nEducation\nBSc Computer Science, 2018\n",
-            TODAY,
-        );
-        assert_eq!((en.work[0].title.as_str(), en.work[0].end), ("Developer", None));
-        assert_eq!(en.education[0].level, "bachelor");
-    }
-
-    #[test]
-    fn never_panics_on_truncated_input() {
-        let cv = "Werkervaring\njan 2019 – heden: lasser\n03/20";
-        for end in 0..=cv.len() {
-            if cv.is_char_boundary(end) {
-                let _ = parse(&cv.as_bytes()[..end], "cv.txt", TODAY);
-            }
-        }
-    }
-}
+mod tests;
