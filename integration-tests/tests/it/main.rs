@@ -12,6 +12,7 @@ mod helpers;
 mod recruiting;
 mod services;
 mod skills;
+mod trust;
 
 /// Generates `<name>::embedded` and `<name>::platform` tests from `async fn name(RunMode)`.
 macro_rules! both_modes {
