@@ -1,6 +1,7 @@
 //! hrmesh end-to-end tests: real servers, real PostgreSQL, Redis and a Kafka-protocol broker.
 
 mod api;
+mod audit_tamper;
 mod cache;
 mod config;
 mod delivery;

@@ -4,7 +4,12 @@
 use hrmesh_kit::time;
 use hrmesh_proto::governance::v1::AuditRecord;
 use sha2::{Digest, Sha256};
-use sqlx::{AnyConnection, AnyPool, Row, any::AnyRow};
+use sqlx::{AnyConnection, Row, any::AnyRow};
+
+use crate::{
+    chainhead::{self, ChainHead, Signer},
+    verify::AuditError,
+};
 
 /// Hash of the (virtual) record before the first one.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -46,22 +51,31 @@ pub fn record_hash(previous_hash: &str, r: &AuditRecord) -> String {
     hex::encode(hasher.finalize())
 }
 
-/// Appends `entries` in order after the current head, inside the caller's transaction, with
-/// one read of the head and one insert per 500 records.
-pub async fn append(conn: &mut AnyConnection, entries: Vec<Entry>) -> Result<Vec<AuditRecord>, sqlx::Error> {
-    if entries.is_empty() {
-        return Ok(Vec::new());
-    }
-    // One appender at a time: PostgreSQL transactions would otherwise read the same head.
-    // (SQLite write transactions are serialised by BEGIN IMMEDIATE already.)
+/// Serialises appenders and signers. PostgreSQL transactions would otherwise read the same
+/// head; SQLite write transactions are serialised by BEGIN IMMEDIATE already.
+pub async fn lock(conn: &mut AnyConnection) -> Result<(), sqlx::Error> {
     if conn.backend_name() == "PostgreSQL" {
         sqlx::query("SELECT pg_advisory_xact_lock(7242687290)").execute(&mut *conn).await?;
     }
-    let head = sqlx::query("SELECT sequence, hash FROM audit_log ORDER BY sequence DESC LIMIT 1")
-        .fetch_optional(&mut *conn)
-        .await?;
-    let (mut sequence, mut previous_hash) = match head {
-        Some(row) => (row.try_get::<i64, _>(0)?, row.try_get::<String, _>(1)?),
+    Ok(())
+}
+
+/// Appends `entries` in order after the current head and signs a chain head over them, inside
+/// the caller's transaction, with one insert per 500 records. Refuses to extend a trail whose
+/// tail is not the one last signed and witnessed.
+pub async fn append(
+    conn: &mut AnyConnection,
+    signer: &Signer,
+    entries: Vec<Entry>,
+) -> Result<Vec<AuditRecord>, AuditError> {
+    if entries.is_empty() {
+        return Ok(Vec::new());
+    }
+    lock(conn).await?;
+    let head = chainhead::check_tail(conn, &signer.key().verifying_key(), signer.witnessed().as_ref()).await?;
+    // check_tail has seen that the last record is the one the head signed.
+    let (mut sequence, mut previous_hash) = match &head {
+        Some(h) => (i64::try_from(h.tree_size).unwrap_or(i64::MAX), h.record_hash.clone()),
         None => (0, GENESIS.to_owned()),
     };
     let now = time::now_ms();
@@ -114,6 +128,10 @@ pub async fn append(conn: &mut AnyConnection, entries: Vec<Entry>) -> Result<Vec
         }
         query.execute(&mut *conn).await?;
     }
+    if let Some(last) = records.last() {
+        let previous_size = head.map_or(0, |h| h.tree_size);
+        chainhead::insert(conn, &ChainHead::sign(signer.key(), last.sequence, &last.hash, previous_size)).await?;
+    }
     Ok(records)
 }
 
@@ -140,24 +158,40 @@ pub async fn hashes(conn: &mut AnyConnection, size: Option<u64>) -> Result<Vec<S
     rows.iter().map(|r| r.try_get::<String, _>(0)).collect()
 }
 
+const COLUMNS: &str = "SELECT sequence, recorded_at, actor, action, subject_pseudonym, purpose, legal_basis, event_id,
+                              detail, previous_hash, hash FROM audit_log";
+
+/// The record with `sequence`, if present.
+pub async fn at(conn: &mut AnyConnection, sequence: u64) -> Result<Option<AuditRecord>, sqlx::Error> {
+    let sql = format!("{COLUMNS} WHERE sequence = $1");
+    let query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(i64::try_from(sequence).unwrap_or(i64::MAX));
+    query.fetch_optional(conn).await?.as_ref().map(from_row).transpose()
+}
+
+/// The newest record, if any.
+pub async fn last(conn: &mut AnyConnection) -> Result<Option<AuditRecord>, sqlx::Error> {
+    let sql = format!("{COLUMNS} ORDER BY sequence DESC LIMIT 1");
+    sqlx::query(sqlx::AssertSqlSafe(sql)).fetch_optional(conn).await?.as_ref().map(from_row).transpose()
+}
+
 /// Up to `limit` records after `after_sequence`, in chain order.
-pub async fn list(pool: &AnyPool, after_sequence: u64, limit: u32) -> Result<Vec<AuditRecord>, sqlx::Error> {
-    sqlx::query(
-        "SELECT sequence, recorded_at, actor, action, subject_pseudonym, purpose, legal_basis, event_id, detail,
-                previous_hash, hash
-         FROM audit_log WHERE sequence > $1 ORDER BY sequence LIMIT $2",
-    )
-    .bind(i64::try_from(after_sequence).unwrap_or(i64::MAX))
-    .bind(i64::from(limit))
-    .fetch_all(pool)
-    .await?
-    .iter()
-    .map(from_row)
-    .collect()
+pub async fn list<'c, E>(conn: E, after_sequence: u64, limit: u32) -> Result<Vec<AuditRecord>, sqlx::Error>
+where
+    E: sqlx::Executor<'c, Database = sqlx::Any>,
+{
+    let sql = format!("{COLUMNS} WHERE sequence > $1 ORDER BY sequence LIMIT $2");
+    sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(i64::try_from(after_sequence).unwrap_or(i64::MAX))
+        .bind(i64::from(limit))
+        .fetch_all(conn)
+        .await?
+        .iter()
+        .map(from_row)
+        .collect()
 }
 
 /// Where a chain stops being trustworthy.
-#[derive(Debug, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ChainError {
     #[error("record {sequence}: content does not match its hash (modified)")]
     Modified { sequence: u64 },

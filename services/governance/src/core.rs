@@ -6,7 +6,6 @@ use std::{
     sync::Arc,
 };
 
-use ed25519_dalek::SigningKey;
 use hrmesh_kit::db::get_bool;
 use hrmesh_kit::{
     ApiError, Violations,
@@ -33,15 +32,18 @@ use sqlx::{AnyConnection, Row};
 
 use crate::{
     audit::{self, Entry},
+    chainhead::Signer,
     pseudonym::Pseudonymiser,
     purposes::{self, PURPOSES},
+    verify::AuditError,
 };
 
 /// Governance's shared state.
 pub struct Core {
     pub ctx: ServiceContext,
     pub pseudonymiser: Arc<Pseudonymiser>,
-    pub signer: SigningKey,
+    /// Signs audit heads; knows the newest witnessed one.
+    pub signer: Signer,
 }
 
 /// Whether a consent row grants, and why not.
@@ -102,9 +104,9 @@ impl Core {
     }
 
     /// Appends one audit record.
-    pub async fn audit(&self, conn: &mut AnyConnection, mut entry: Entry) -> Result<(), sqlx::Error> {
+    pub async fn audit(&self, conn: &mut AnyConnection, mut entry: Entry) -> Result<(), AuditError> {
         entry.actor = self.audit_actor(&entry.actor);
-        audit::append(conn, vec![entry]).await.map(|_| ())
+        audit::append(conn, &self.signer, vec![entry]).await.map(|_| ())
     }
 
     /// Audits a refused call (in its own transaction, so it survives the refusal).
@@ -118,7 +120,7 @@ impl Core {
         let result = async {
             let mut tx = self.ctx.db.begin().await?;
             self.audit(&mut tx, entry).await?;
-            tx.commit().await
+            tx.commit().await.map_err(AuditError::from)
         }
         .await;
         if let Err(e) = result {

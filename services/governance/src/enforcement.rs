@@ -211,7 +211,7 @@ impl EventHandler for Enforcer {
             entries.push(entry);
             governed.extend(forward);
         }
-        audit::append(tx, entries).await?;
+        audit::append(tx, &self.core.signer, entries).await?;
         outbox::enqueue_many(tx, &governed).await?;
         Ok(())
     }

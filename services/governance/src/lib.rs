@@ -5,6 +5,7 @@
 //! tamper-evident audit trail, the AI decision log under human control, and watches fairness.
 
 mod audit;
+mod chainhead;
 mod core;
 mod decisions;
 mod enforcement;
@@ -14,6 +15,8 @@ pub mod merkle;
 mod pseudonym;
 mod purposes;
 pub mod treehead;
+mod verify;
+mod witness;
 
 use std::{sync::Arc, time::Duration};
 
@@ -38,7 +41,7 @@ use tokio_util::sync::CancellationToken;
 use tonic::{server::NamedService, service::RoutesBuilder};
 
 pub use audit::{ChainError, GENESIS, record_hash, verify_chain};
-pub use treehead::TrailError;
+pub use verify::{Report, TrailError};
 
 use crate::core::Core;
 
@@ -63,9 +66,21 @@ fn build(ctx: ServiceContext) -> anyhow::Result<Box<dyn Service>> {
     let config = &ctx.config;
     let key = config.secret(&config.governance.pseudonym_key, "governance.pseudonym_key", "pseudonym-key")?;
     let pseudonymiser = pseudonym::Pseudonymiser::new(key, config.governance.pseudonym_key_version);
-    let signer = signing_key(config)?;
+    let signer = chainhead::Signer::new(signing_key(config)?);
+    // Refuse to serve, and so to append to or sign, a trail that was tampered with.
+    block_on(witness::check_at_start(&ctx.db, &signer, &witness::path(config)))?
+        .map_err(|e| anyhow::anyhow!("governance cannot start: {e}"))?;
     let core = Arc::new(Core { ctx, pseudonymiser: Arc::new(pseudonymiser), signer });
     Ok(Box::new(Governance { core }))
+}
+
+/// Runs start-up work from the synchronous service constructor.
+fn block_on<F: Future>(future: F) -> anyhow::Result<F::Output> {
+    let handle = tokio::runtime::Handle::try_current()?;
+    if handle.runtime_flavor() == tokio::runtime::RuntimeFlavor::CurrentThread {
+        anyhow::bail!("governance needs a multi-thread Tokio runtime: it checks the audit trail before it serves");
+    }
+    Ok(tokio::task::block_in_place(|| handle.block_on(future)))
 }
 
 struct Governance {
@@ -93,7 +108,7 @@ impl Service for Governance {
 
     fn workers(&self) -> Vec<Worker> {
         let core = Arc::clone(&self.core);
-        vec![Box::new(move |stop: CancellationToken| Box::pin(sign_periodically(core, stop)))]
+        vec![Box::new(move |stop: CancellationToken| Box::pin(keep_trail(core, stop)))]
     }
 }
 
@@ -111,20 +126,42 @@ impl Core {
     }
 }
 
-async fn sign_periodically(core: Arc<Core>, stop: CancellationToken) {
-    let mut every = tokio::time::interval(Duration::from_secs(core.ctx.config.governance.tree_head_interval_secs));
+/// How soon a committed chain head reaches the witness file.
+const WITNESS_INTERVAL: Duration = Duration::from_secs(1);
+
+/// Signs Merkle tree heads periodically and keeps the witness file up with the chain heads.
+async fn keep_trail(core: Arc<Core>, stop: CancellationToken) {
+    let path = witness::path(&core.ctx.config);
+    let mut written = witness::load(&path).ok().flatten();
+    let mut sign_every = tokio::time::interval(Duration::from_secs(core.ctx.config.governance.tree_head_interval_secs));
+    let mut witness_every = tokio::time::interval(WITNESS_INTERVAL);
+    // A tampered trail fails every round: say so when it starts, not every second.
+    let mut last_error = None;
     loop {
         tokio::select! {
             () = stop.cancelled() => break,
-            _ = every.tick() => {}
+            _ = sign_every.tick() => {
+                if let Err(e) = core.sign_tree_head().await {
+                    tracing::warn!(error = %e, "could not sign the audit tree head");
+                }
+            }
+            _ = witness_every.tick() => {}
         }
-        if let Err(e) = core.sign_tree_head().await {
-            tracing::warn!(error = %e, "could not sign the audit tree head");
+        match witness::advance(&core.ctx.db, &core.signer, &path, &mut written).await {
+            Ok(()) => last_error = None,
+            Err(e) if last_error.as_ref() != Some(&e.to_string()) => {
+                tracing::error!(error = %e, "audit witness not advanced");
+                last_error = Some(e.to_string());
+            }
+            Err(_) => {}
         }
     }
     // Commit to everything audited up to shutdown.
     if let Err(e) = core.sign_tree_head().await {
         tracing::warn!(error = %e, "could not sign the final audit tree head");
+    }
+    if let Err(e) = witness::advance(&core.ctx.db, &core.signer, &path, &mut written).await {
+        tracing::error!(error = %e, "audit witness not advanced at shutdown");
     }
 }
 
@@ -198,12 +235,36 @@ pub async fn read_all(db: &Database) -> anyhow::Result<Vec<AuditRecord>> {
     }
 }
 
-/// Verifies the trail in `db`: the hash chain and every signed tree head, against the signing
-/// key in `config`. Returns the number of records and heads checked.
-pub async fn verify(db: &Database, config: &Config) -> anyhow::Result<Result<(usize, usize), TrailError>> {
+/// Verifies the trail in `db` against the signing key in `config` and the witness file in its
+/// data directory: the hash chain, every signed tree head and chain head.
+pub async fn verify_report(db: &Database, config: &Config) -> anyhow::Result<Report> {
     let key = signing_key(config)?.verifying_key();
     let records = read_all(db).await?;
     let mut conn = db.pool().acquire().await?;
-    let heads = treehead::all(&mut conn).await?;
-    Ok(treehead::verify_trail(&records, &heads, &key).map(|()| (records.len(), heads.len())))
+    let tree_heads = treehead::all(&mut conn).await?;
+    let chain_heads = chainhead::all(&mut conn).await?;
+    let witness = witness::load(&witness::path(config))?;
+    let findings = verify::verify_trail(&records, &tree_heads, &chain_heads, witness.as_ref(), &key);
+    Ok(Report {
+        records: records.len(),
+        tree_heads: tree_heads.len(),
+        chain_heads: chain_heads.len(),
+        witnessed: witness.map(|w| w.head.tree_size),
+        findings,
+    })
+}
+
+/// Like [`verify_report`], with only the most telling finding. Returns the number of records
+/// and tree heads checked.
+pub async fn verify(db: &Database, config: &Config) -> anyhow::Result<Result<(usize, usize), TrailError>> {
+    let report = verify_report(db, config).await?;
+    Ok(match report.findings.into_iter().next() {
+        Some(finding) => Err(finding),
+        None => Ok((report.records, report.tree_heads)),
+    })
+}
+
+/// Where the witness file of `config` is.
+pub fn witness_path(config: &Config) -> std::path::PathBuf {
+    witness::path(config)
 }

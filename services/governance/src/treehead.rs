@@ -1,18 +1,21 @@
-//! Signed tree heads: governance periodically commits to the whole audit trail by signing the
+//! Signed Merkle tree heads: governance periodically commits to the whole audit trail by signing the
 //! Merkle tree hash of its records with Ed25519. Anyone holding the public key can then detect
 //! a trail rewritten by someone with database access, even one who recomputed the hash chain,
 //! and a truncated trail. Heads are also published on `hr.governance.v1`, so subscribers keep
-//! copies outside governance's database.
+//! copies outside governance's database. Between two tree heads every append batch is covered
+//! by a chain head (`chainhead`), so no record waits for the next tree head to be signed.
 
-use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
+use ed25519_dalek::{Signature, Signer as _, SigningKey, Verifier, VerifyingKey};
 use hrmesh_kit::{config::Secret, time};
-use hrmesh_proto::governance::v1::{AuditRecord, SignedTreeHead};
+use hrmesh_proto::governance::v1::SignedTreeHead;
 use sha2::{Digest, Sha256};
 use sqlx::{AnyConnection, Row};
 
 use crate::{
-    audit::{self, ChainError},
+    audit,
+    chainhead::{self, Signer},
     merkle::{self, Hash},
+    verify::{AuditError, TrailError},
 };
 
 /// The Ed25519 key derived from the configured signing secret.
@@ -68,35 +71,57 @@ pub async fn all(conn: &mut AnyConnection) -> Result<Vec<SignedTreeHead>, sqlx::
 }
 
 /// Signs the current tree if it grew since the last head; returns the new head if one was made.
-pub async fn sign_if_grown(conn: &mut AnyConnection, key: &SigningKey) -> Result<Option<SignedTreeHead>, sqlx::Error> {
+/// Refuses, rather than sign a forgery, if the trail's tail is not the one the latest chain
+/// head signed or the new tree does not extend the last signed one.
+pub async fn sign_if_grown(conn: &mut AnyConnection, signer: &Signer) -> Result<Option<SignedTreeHead>, AuditError> {
+    let key = signer.key();
+    audit::lock(conn).await?;
+    chainhead::check_tail(conn, &key.verifying_key(), signer.witnessed().as_ref()).await?;
     let hashes = audit::hashes(conn, None).await?;
     let size = hashes.len() as u64;
-    let last = latest(conn).await?.map_or(0, |h| h.tree_size);
-    if size == 0 || size <= last {
+    let last = latest(conn).await?;
+    if size == 0 || last.as_ref().is_some_and(|h| size <= h.tree_size) {
         return Ok(None);
     }
-    let root_hash = hex::encode(merkle::root(&leaves(&hashes)));
-    let signed_at = time::now_ms();
-    let signature = hex::encode(key.sign(&message(size, &root_hash, signed_at)).to_bytes());
-    let public_key = hex::encode(key.verifying_key().to_bytes());
+    let leaves = leaves(&hashes);
+    if let Some(last) = &last {
+        // The chain check above saw the tail; this sees rewrites before the last tree head.
+        if !signature_valid(last, &key.verifying_key()) {
+            return Err(TrailError::BadSignature { tree_size: last.tree_size }.into());
+        }
+        let prefix = &leaves[..usize::try_from(last.tree_size).unwrap_or(0)];
+        if hex::encode(merkle::root(prefix)) != last.root_hash {
+            return Err(TrailError::RootMismatch { tree_size: last.tree_size }.into());
+        }
+    }
+    let head = sign(key, &leaves);
     sqlx::query(
         "INSERT INTO tree_heads (tree_size, root_hash, signed_at, signature, public_key) VALUES ($1, $2, $3, $4, $5)
          ON CONFLICT (tree_size) DO NOTHING",
     )
-    .bind(i64::try_from(size).unwrap_or(i64::MAX))
-    .bind(&root_hash)
-    .bind(signed_at)
-    .bind(&signature)
-    .bind(&public_key)
+    .bind(i64::try_from(head.tree_size).unwrap_or(i64::MAX))
+    .bind(&head.root_hash)
+    .bind(ms(&head))
+    .bind(&head.signature)
+    .bind(&head.public_key)
     .execute(&mut *conn)
     .await?;
-    Ok(Some(SignedTreeHead {
-        tree_size: size,
+    Ok(Some(head))
+}
+
+/// A head signed by `key` over the tree of `leaves`.
+pub fn sign(key: &SigningKey, leaves: &[Hash]) -> SignedTreeHead {
+    let tree_size = leaves.len() as u64;
+    let root_hash = hex::encode(merkle::root(leaves));
+    let signed_at = time::now_ms();
+    let signature = hex::encode(key.sign(&message(tree_size, &root_hash, signed_at)).to_bytes());
+    SignedTreeHead {
+        tree_size,
         root_hash,
         signed_at: Some(time::timestamp(signed_at)),
         signature,
-        public_key,
-    }))
+        public_key: hex::encode(key.verifying_key().to_bytes()),
+    }
 }
 
 /// Whether `head` carries a valid signature by `key`.
@@ -104,40 +129,4 @@ pub fn signature_valid(head: &SignedTreeHead, key: &VerifyingKey) -> bool {
     let Ok(bytes) = hex::decode(&head.signature) else { return false };
     let Ok(signature) = Signature::from_slice(&bytes) else { return false };
     key.verify(&message(head.tree_size, &head.root_hash, ms(head)), &signature).is_ok()
-}
-
-/// What `hrmesh audit verify` found wrong.
-#[derive(Debug, PartialEq, Eq, thiserror::Error)]
-pub enum TrailError {
-    #[error(transparent)]
-    Chain(#[from] ChainError),
-    #[error("tree head {tree_size}: signature is not valid for the configured signing key (forged head)")]
-    BadSignature { tree_size: u64 },
-    #[error(
-        "tree head {tree_size}: the first {tree_size} records no longer hash to the signed root \
-         (records modified, inserted, deleted or reordered)"
-    )]
-    RootMismatch { tree_size: u64 },
-    #[error("tree head {tree_size} was signed over {tree_size} records, only {present} remain (records deleted)")]
-    Truncated { tree_size: u64, present: u64 },
-}
-
-/// Checks a whole trail: the hash chain, then every signed head against the records.
-pub fn verify_trail(records: &[AuditRecord], heads: &[SignedTreeHead], key: &VerifyingKey) -> Result<(), TrailError> {
-    audit::verify_chain(records)?;
-    let hashes: Vec<String> = records.iter().map(|r| r.hash.clone()).collect();
-    let leaves = leaves(&hashes);
-    for head in heads {
-        if !signature_valid(head, key) {
-            return Err(TrailError::BadSignature { tree_size: head.tree_size });
-        }
-        let size = usize::try_from(head.tree_size).unwrap_or(usize::MAX);
-        if size > leaves.len() {
-            return Err(TrailError::Truncated { tree_size: head.tree_size, present: leaves.len() as u64 });
-        }
-        if hex::encode(merkle::root(&leaves[..size])) != head.root_hash {
-            return Err(TrailError::RootMismatch { tree_size: head.tree_size });
-        }
-    }
-    Ok(())
 }

@@ -77,8 +77,9 @@ enum Command {
 
 #[derive(Debug, Subcommand)]
 enum AuditCommand {
-    /// Check the hash chain and every signed Merkle tree head of the audit trail; exits 2 on any
-    /// modified, deleted, inserted or reordered record.
+    /// Check the hash chain, every signed Merkle tree head and chain head of the audit trail, and
+    /// the witness file in the data directory; lists every finding and exits 2 on any modified,
+    /// deleted, inserted, reordered or re-hashed record, truncated tail, deleted or forged head.
     Verify,
 }
 
@@ -171,17 +172,30 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Audit { command: AuditCommand::Verify } => {
             let config = load(cli.config.as_ref(), None)?;
             let db = Database::connect(&config, hrmesh_governance::NAME).await?;
-            let verdict = hrmesh_governance::verify(&db, &config).await;
+            let verdict = hrmesh_governance::verify_report(&db, &config).await;
             db.close().await;
-            match verdict? {
-                Ok((records, heads)) => {
-                    print_line(&format!("audit trail intact: {records} records, {heads} signed tree heads verified"));
-                    Ok(ExitCode::SUCCESS)
+            let report = verdict?;
+            let witness = hrmesh_governance::witness_path(&config);
+            if report.findings.is_empty() {
+                print_line(&format!(
+                    "audit trail intact: {} records, {} signed tree heads and {} chain heads verified",
+                    report.records, report.tree_heads, report.chain_heads
+                ));
+                let witnessed = match report.witnessed {
+                    Some(size) => format!("witness {}: head over {size} records matches", witness.display()),
+                    None => format!(
+                        "no witness file at {}: a trail truncated together with its heads would go unnoticed",
+                        witness.display()
+                    ),
+                };
+                print_line(&witnessed);
+                Ok(ExitCode::SUCCESS)
+            } else {
+                eprintln!("audit trail TAMPERED ({} findings):", report.findings.len());
+                for finding in &report.findings {
+                    eprintln!("  - {finding}");
                 }
-                Err(e) => {
-                    eprintln!("audit trail TAMPERED: {e}");
-                    Ok(ExitCode::from(2))
-                }
+                Ok(ExitCode::from(2))
             }
         }
         Command::Skills { command: SkillsCommand::ImportEsco { dir } } => {
