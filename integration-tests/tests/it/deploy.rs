@@ -209,12 +209,12 @@ struct Collector<const TRACES: bool> {
     metrics: Sink,
 }
 
-impl<const TRACES: bool, B> tonic::codegen::Service<tonic::codegen::http::Request<B>> for Collector<TRACES>
+impl<const TRACES: bool, B> tonic::codegen::Service<http::Request<B>> for Collector<TRACES>
 where
     B: tonic::codegen::Body + Send + 'static,
     B::Error: Into<tonic::codegen::StdError> + Send + 'static,
 {
-    type Response = tonic::codegen::http::Response<tonic::body::Body>;
+    type Response = http::Response<tonic::body::Body>;
     type Error = std::convert::Infallible;
     type Future = tonic::codegen::BoxFuture<Self::Response, Self::Error>;
 
@@ -222,7 +222,7 @@ where
         Poll::Ready(Ok(()))
     }
 
-    fn call(&mut self, request: tonic::codegen::http::Request<B>) -> Self::Future {
+    fn call(&mut self, request: http::Request<B>) -> Self::Future {
         let sink = (!TRACES).then(|| Arc::clone(&self.metrics));
         Box::pin(async move { Ok(tonic::server::Grpc::new(RawCodec).unary(Export(sink), request).await) })
     }

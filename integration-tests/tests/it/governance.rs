@@ -414,10 +414,11 @@ fn hash(hex_text: &str) -> merkle::Hash {
 async fn audit_trail_proves_inclusion_and_detects_tampering(mode: RunMode) {
     // No periodic signing during the test: heads are signed when asked.
     let app = TestApp::spawn_with(mode, |c| c.governance.tree_head_interval_secs = 86_400).await;
-    for i in 0..5 {
+    // The job's JobOpened and four applications: five records.
+    for i in 0..4 {
         submit(&app, application(&format!("cand-{i}"), "job-audit")).await;
     }
-    wait_for_count(&app, "job-audit", 5).await;
+    wait_for_count(&app, "job-audit", 4).await;
     eventually("five audit records", PATIENCE, || async { (audit_trail(&app).await.len() == 5).then_some(()) }).await;
     let mut dpo = governance(&app, "dpo-1", &[Role::Dpo]).await;
     let first = dpo.get_tree_head(pb::GetTreeHeadRequest { sign_now: true }).await.expect("head").into_inner();
@@ -430,7 +431,7 @@ async fn audit_trail_proves_inclusion_and_detects_tampering(mode: RunMode) {
     let path: Vec<_> = proof.path.iter().map(|h| hash(h)).collect();
     assert!(merkle::verify_inclusion(2, 5, &hash(&proof.leaf_hash), &path, &hash(&first.root_hash)));
 
-    for i in 5..8 {
+    for i in 4..7 {
         submit(&app, application(&format!("cand-{i}"), "job-audit")).await;
     }
     eventually("eight audit records", PATIENCE, || async { (audit_trail(&app).await.len() == 8).then_some(()) }).await;
@@ -637,6 +638,14 @@ async fn aggregates_withhold_small_groups_and_differencing(mode: RunMode) {
     // 9 in total minus the 5 of job-big would reveal the 4 of job-small.
     assert_eq!(counts.total, 0);
     assert!(counts.total_withheld.contains("earlier result"), "{counts:?}");
+
+    // A job that grows stays visible: one more applicant is growth, not differencing.
+    submit(&app, application("b-5", "job-big")).await;
+    wait_for_count(&app, "job-big", 6).await;
+    let request = GetApplicationCountsRequest { job_id: "job-big".into() };
+    let grown = analytics.get_application_counts(request).await.expect("counts").into_inner();
+    let big = grown.jobs.iter().find(|j| j.job_id == "job-big").expect("big job");
+    assert_eq!((big.applications, big.withheld.as_str()), (6, ""), "{grown:?}");
     app.stop().await;
 }
 

@@ -276,18 +276,27 @@ async fn human_decisions_are_logged_explained_and_counted(mode: RunMode) {
         let moved = hr.change_stage(stage(&hired, s, "")).await.unwrap_or_else(|e| panic!("{s}: {e}")).into_inner();
         assert_eq!(moved.stage, s);
     }
-    // The hire filled the requisition: skill demand no longer counts it as open.
-    let mut skills = hrmesh_proto::skills::v1::skills_service_client::SkillsServiceClient::new(
+    // The hire filled the requisition: skill demand, fed by the governed events (JobOpened,
+    // then StageChanged to hired), no longer counts it as open.
+    let skills = hrmesh_proto::skills::v1::skills_service_client::SkillsServiceClient::new(
         app.authed("skills", "hr-1", &[Role::HrAdmin]).await,
     );
-    let forecast = skills
-        .get_demand_forecast(hrmesh_proto::skills::v1::GetDemandForecastRequest::default())
-        .await
-        .expect("forecast")
-        .into_inner();
-    let welding =
-        forecast.skills.iter().find(|d| d.skill.as_ref().is_some_and(|s| s.skill_id == "trades.mig_mag_welding"));
-    assert_eq!(welding.map(|d| d.open_requisitions), Some(0), "{forecast:?}");
+    eventually("the filled requisition in skill demand", PATIENCE, || {
+        let mut skills = skills.clone();
+        async move {
+            let forecast = skills
+                .get_demand_forecast(hrmesh_proto::skills::v1::GetDemandForecastRequest::default())
+                .await
+                .ok()?
+                .into_inner();
+            let welding = forecast
+                .skills
+                .iter()
+                .find(|d| d.skill.as_ref().is_some_and(|s| s.skill_id == "trades.mig_mag_welding"))?;
+            (welding.open_requisitions == 0).then_some(())
+        }
+    })
+    .await;
     let no_reason = hr.change_stage(stage(&rejected, "rejected", "")).await.expect_err("rationale required");
     assert_eq!(field_violations(&no_reason), ["rationale"]);
     let back = hr.change_stage(stage(&hired, "interview", "")).await.expect_err("final");

@@ -20,7 +20,7 @@ use tonic::{Request, Response, Status};
 
 use crate::{
     ApiError, Violations,
-    auth::{Role, require},
+    auth::Role,
     consumer::{EventHandler, HandlerError},
     crypto::Vault,
     db::Database,
@@ -68,6 +68,16 @@ pub struct Holder {
 /// Serves exports for every service of this process.
 pub struct ExportApi {
     pub holders: Vec<Holder>,
+    /// Publishes refused calls for governance's audit trail.
+    pub audit: crate::service::ServiceContext,
+}
+
+impl ExportApi {
+    /// The caller if it is a service; otherwise PERMISSION_DENIED, audited.
+    async fn service_caller<T>(&self, request: &Request<T>, rpc: &str) -> Result<(), Status> {
+        let rpc = format!("hrmesh.privacy.v1.PersonDataService/{rpc}");
+        self.audit.authorize(request, &[Role::Service], &rpc).await.map(|_| ())
+    }
 }
 
 /// Largest JSON of one streamed part, in bytes (well under gRPC's 4 MiB message default).
@@ -183,7 +193,7 @@ impl PersonDataService for ExportApi {
         &self,
         request: Request<ExportPersonDataRequest>,
     ) -> Result<Response<ExportPersonDataResponse>, Status> {
-        require(&request, &[Role::Service])?;
+        self.service_caller(&request, "ExportPersonData").await?;
         let req = request.into_inner();
         if req.subject.trim().is_empty() {
             let mut v = Violations::default();
@@ -201,7 +211,7 @@ impl PersonDataService for ExportApi {
         &self,
         request: Request<ExportPersonDataRequest>,
     ) -> Result<Response<Self::StreamPersonDataStream>, Status> {
-        require(&request, &[Role::Service])?;
+        self.service_caller(&request, "StreamPersonData").await?;
         let req = request.into_inner();
         if req.subject.trim().is_empty() {
             let mut v = Violations::default();

@@ -196,8 +196,9 @@ pub async fn start_with(
         };
         workers.spawn(relay.run(workers_stop.clone()));
     }
-    if !holders.is_empty() {
-        routes.add_service(PersonDataServiceServer::with_interceptor(ExportApi { holders }, auth.interceptor()));
+    if let (false, Some(audit)) = (holders.is_empty(), first_context.clone()) {
+        let api = ExportApi { holders, audit };
+        routes.add_service(PersonDataServiceServer::with_interceptor(api, auth.interceptor()));
         names.push(<PersonDataServiceServer<ExportApi> as tonic::server::NamedService>::NAME);
     }
     let topics: Vec<String> = topics.into_iter().collect();

@@ -195,38 +195,7 @@ pub async fn change_stage(
     let event = StageChanged { application_id: id.clone(), job_id: job.clone(), stage: next.into() };
     outbox::enqueue(&mut tx, &raw_topic(crate::NAME), &ctx.events.envelope(&candidate, PURPOSE, &event)).await?;
     ctx.commit(tx).await?;
-    if next == "hired" {
-        close_requisition(ctx, &job, now).await;
-    }
     Ok(())
-}
-
-/// A hire fills the requisition: skill demand stops counting it as open. The decision is already
-/// committed, so a failure here is logged (demand then overstates this job until the next hire).
-async fn close_requisition(ctx: &ServiceContext, job_id: &str, now: i64) {
-    let result = async {
-        let job = crate::jobs::get(ctx, job_id).await?;
-        let skill_ids: Vec<String> = job.must.iter().chain(&job.nice).map(|s| s.skill_id.clone()).collect();
-        if skill_ids.is_empty() {
-            return Ok(());
-        }
-        let request = hrmesh_proto::skills::v1::RecordRequisitionRequest {
-            requisition_id: job.job_id,
-            skill_ids,
-            opened_at: job.opened_at,
-            closed_at: Some(time::timestamp(now)),
-        };
-        let mut client = remote::skills(ctx)?;
-        client
-            .record_requisition(remote::request(ctx, request)?)
-            .await
-            .map_err(|s| remote::peer_error("skills", &s))?;
-        Ok::<(), ApiError>(())
-    }
-    .await;
-    if let Err(e) = result {
-        tracing::warn!(job = job_id, error = %e, "could not close the requisition in skills; demand counts it as open");
-    }
 }
 
 fn stage_words(stage: &str, lang: &str) -> &'static str {

@@ -1,6 +1,6 @@
 //! Job requisitions: must-have and nice-to-have skills, languages, experience, education,
 //! location and hours — entered as fields or extracted from the advertisement by the skills
-//! service. Opening a job emits `JobOpened` and records the requisition for skill demand.
+//! service. Opening a job emits `JobOpened`, from which skills keeps its demand forecast.
 
 use hrmesh_kit::{
     ApiError, FieldViolation, Violations,
@@ -12,7 +12,7 @@ use hrmesh_kit::{
 };
 use hrmesh_proto::{
     recruiting::v1::{CreateJobRequest, Job, JobOpened, LanguageRequirement, SkillRequirement},
-    skills::v1::{ExtractSkillsRequest, ExtractedSkill, RecordRequisitionRequest},
+    skills::v1::{ExtractSkillsRequest, ExtractedSkill, GetSkillRequest},
 };
 use sqlx::Row;
 
@@ -163,6 +163,7 @@ pub async fn define(ctx: &ServiceContext, req: &CreateJobRequest) -> Result<Job,
     }
     let (Some(job_id), Some(title)) = (job_id, title) else { return Err(v.into_error()) };
     v.finish()?;
+    known_skills(ctx, &must, &nice).await?;
     if extract {
         let (m, n, l) = from_ad(ctx, &req.ad_text).await?;
         if m.is_empty() && n.is_empty() {
@@ -200,6 +201,27 @@ pub async fn define(ctx: &ServiceContext, req: &CreateJobRequest) -> Result<Job,
     })
 }
 
+/// Asks skills whether every given skill id exists (a read the user waits on); an unknown id is
+/// INVALID_ARGUMENT naming its field.
+async fn known_skills(ctx: &ServiceContext, must: &[SkillRequirement], nice: &[SkillRequirement]) -> Result<(), ApiError> {
+    let mut v = Violations::default();
+    let named = must.iter().enumerate().map(|(i, s)| (format!("must[{i}].skill_id"), s)).chain(
+        nice.iter().enumerate().map(|(i, s)| (format!("nice[{i}].skill_id"), s)),
+    );
+    for (field, s) in named {
+        let mut client = remote::skills(ctx)?;
+        let request = remote::request(ctx, GetSkillRequest { skill_id: s.skill_id.clone(), locale: String::new() })?;
+        match client.get_skill(request).await {
+            Ok(_) => {}
+            Err(status) if status.code() == tonic::Code::NotFound => {
+                v.add(&field, format!("unknown skill {:?} (see SearchSkills)", s.skill_id));
+            }
+            Err(status) => return Err(remote::peer_error("skills", &status)),
+        }
+    }
+    v.finish()
+}
+
 /// The ids of every skill a job asks for.
 pub fn skill_ids(job: &Job) -> Vec<String> {
     job.must.iter().chain(&job.nice).map(|s| s.skill_id.clone()).collect()
@@ -212,21 +234,7 @@ pub async fn create(ctx: &ServiceContext, req: &CreateJobRequest) -> Result<Job,
     let opened_at = time::now_ms();
     job.opened_at = Some(time::timestamp(opened_at));
     let extract = job.extracted;
-    // Skills checks the ids and records the requisition for demand forecasting; an unknown id
-    // comes back as INVALID_ARGUMENT naming it, before anything is stored here.
-    let mut client = remote::skills(ctx)?;
-    let requisition = RecordRequisitionRequest {
-        requisition_id: job.job_id.clone(),
-        skill_ids: all.clone(),
-        opened_at: job.opened_at,
-        closed_at: None,
-    };
-    if !all.is_empty() {
-        client
-            .record_requisition(remote::request(ctx, requisition)?)
-            .await
-            .map_err(|s| remote::peer_error("skills", &s))?;
-    }
+    // Skill demand learns of the job from `JobOpened` on the governed stream, not from a call.
     let mut tx = ctx.db.begin().await?;
     let inserted = sqlx::query(
         "INSERT INTO jobs (job_id, title, min_years, education, location, hours_per_week, ad_text, extracted, opened_at)

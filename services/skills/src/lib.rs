@@ -15,6 +15,7 @@ pub mod learning;
 mod merge;
 pub mod model;
 pub mod profile;
+mod requisitions;
 pub mod roles;
 pub mod taxonomy;
 
@@ -94,6 +95,14 @@ impl Service for Skills {
                 catalog.follow(ctx.db.clone(), shutdown).await;
             })
         })]
+    }
+
+    fn consumers(&self) -> Vec<hrmesh_kit::service::ConsumerDef> {
+        vec![hrmesh_kit::service::ConsumerDef {
+            name: format!("{NAME}.requisitions"),
+            topics: vec![hrmesh_kit::events::governed_topic("recruiting")],
+            handler: Arc::new(requisitions::RequisitionEvents { catalog: Arc::clone(&self.catalog) }),
+        }]
     }
 
     fn person_data(&self) -> Option<Arc<dyn PersonData>> {
