@@ -53,6 +53,15 @@ fn ending_ok(lang: Lang, prefix: &str, rest: &str) -> bool {
 /// The stem (not the longest common prefix) is the base, so that "verzorgen" and "verzorgende"
 /// are verzorg + en and verzorg + ende, not verzorgen + de.
 pub(super) fn same_word(lang: Lang, stem: &str, token: &str, surface: &str) -> bool {
+    if lang == Lang::Nl {
+        // Dutch writes a long vowel double in a closed syllable only (factuur, facturen).
+        let single = |w: &str| w.replace("aa", "a").replace("ee", "e").replace("oo", "o").replace("uu", "u");
+        return same_spelled_word(lang, &single(stem), &single(token), &single(surface));
+    }
+    same_spelled_word(lang, stem, token, surface)
+}
+
+fn same_spelled_word(lang: Lang, stem: &str, token: &str, surface: &str) -> bool {
     // The term's own word inflected ("experiment" + "ed"), whatever Snowball cut off.
     if let Some(end) = token.strip_prefix(surface)
         && ending_ok(lang, surface, end)
@@ -95,5 +104,6 @@ mod tests {
         assert!(!same_word(Lang::En, "present", "present", "presenting"));
         assert!(!same_word(Lang::Nl, "verzorg", "verzorgen", "verzorgende"));
         assert!(same_word(Lang::De, "hydraul", "hydraulischer", "hydraulik"));
+        assert!(same_word(Lang::Nl, "inkoopfactur", "inkoopfactuur", "inkoopfacturen"));
     }
 }

@@ -64,7 +64,7 @@ fn evaluation_set_scores_stay_high() {
     let (t, x) = extractor();
     let scores = evaluate(&t, &x, include_str!("../../eval/extraction.tsv"));
     let (p, r, f1) = scores.overall();
-    assert!(f1 >= 0.85, "precision {p:.3} recall {r:.3} F1 {f1:.3}");
+    assert!(f1 >= 0.90, "precision {p:.3} recall {r:.3} F1 {f1:.3}");
 }
 
 fn has(t: &Taxonomy, e: &Extraction, id: &str) -> bool {
@@ -130,8 +130,10 @@ fn purchase_invoices_are_accounts_payable_not_purchasing() {
         let e = x.extract(text, Some(Lang::Nl));
         assert!(!has(&t, &e, "logistics.purchasing"), "{text}: {:?}", ids(&t, &e));
     }
-    let e = x.extract("Verwerken van inkoopfacturen.", Some(Lang::Nl));
-    assert!(has(&t, &e, "office.accounts_payable"), "{:?}", ids(&t, &e));
+    for text in ["Verwerken van inkoopfacturen.", "Controle van de inkoopfactuur en betalingen."] {
+        let e = x.extract(text, Some(Lang::Nl));
+        assert!(has(&t, &e, "office.accounts_payable"), "{text}: {:?}", ids(&t, &e));
+    }
 }
 
 #[test]
