@@ -486,8 +486,17 @@ impl Extractor {
         let lang = hint.unwrap_or_else(|| detect(text));
         let tokens = tokenize(text);
         let mut work = Work { tokens: tokens.len(), ..Work::default() };
-        let stems: [Vec<Box<str>>; 3] =
-            std::array::from_fn(|l| tokens.iter().map(|t| stem(&self.stemmers[l], &t.folded, &mut work)).collect());
+        // Text repeats its words: each distinct word is stemmed once per language.
+        let mut first_of: HashMap<&str, usize> = HashMap::new();
+        let stems: [Vec<Box<str>>; 3] = std::array::from_fn(|l| {
+            let mut out: Vec<Box<str>> = Vec::with_capacity(tokens.len());
+            for (i, t) in tokens.iter().enumerate() {
+                let first = *first_of.entry(t.folded.as_str()).or_insert(i);
+                let s = if first < i { out[first].clone() } else { stem(&self.stemmers[l], &t.folded, &mut work) };
+                out.push(s);
+            }
+            out
+        });
         let mut candidates = Vec::new();
         for i in 0..tokens.len() {
             for other in Lang::ALL {
@@ -637,6 +646,9 @@ impl Cues {
     fn new(tokens: &[Token<'_>], clauses: &[usize]) -> Self {
         let starting_at = |j: usize, phrases: &[&'static str]| {
             phrases.iter().copied().find_map(|p| {
+                if p.split(' ').next() != Some(tokens[j].folded.as_str()) {
+                    return None;
+                }
                 let end = j + p.split(' ').count();
                 let fits = end <= tokens.len() && clauses[end - 1] == clauses[j];
                 (fits && tokens[j..end].iter().map(|t| t.folded.as_str()).eq(p.split(' '))).then_some((p, end - j))

@@ -94,6 +94,18 @@ impl Extractor {
         if !(MIN_WORD_CHARS..=MAX_WORD_CHARS).contains(&chars) {
             return;
         }
+        // Cuts whose tail is a known part, found from the parts (a few suffix tests) rather
+        // than by testing every part at every cut.
+        let part_cuts: Vec<usize> = COMPOUND_PARTS
+            .iter()
+            .filter(|p| word.ends_with(*p))
+            .flat_map(|p| {
+                let at = word.len() - p.len();
+                let linked = |link: &str| word[..at].ends_with(link).then(|| at - link.len());
+                [Some(at), linked("s"), linked("en")]
+            })
+            .flatten()
+            .collect();
         let mut budget = MAX_HEAD_STEMS;
         let found =
             |e: &Entry| Candidate { skill: e.skill, first: i, last: i, how: MatchKind::Compound, origin: e.origin };
@@ -104,10 +116,7 @@ impl Extractor {
                 break;
             }
             // The tail is a known part, so the head is what was learnt ("heftruck|certificaat").
-            let tail_is_part = COMPOUND_PARTS
-                .iter()
-                .any(|p| tail == *p || tail.strip_prefix('s') == Some(p) || tail.strip_prefix("en") == Some(p));
-            if tail_is_part {
+            if part_cuts.contains(&cut) {
                 for h in [head.to_owned(), format!("{head}en"), format!("{head}n")] {
                     if let Some(e) = self.single_by_stem(lang, &h, &mut budget, work) {
                         out.push(found(e));
