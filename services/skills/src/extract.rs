@@ -3,8 +3,18 @@
 //! longest match winning, and mentions that are negated ("geen ervaring met SAP"), only wished
 //! for ("wil graag leren lassen") or explicitly not required set apart with the words that
 //! caused it. Every hit carries its evidence span (byte offsets into the original text).
+//!
+//! Work is linear in the text: words longer than [`MAX_WORD_CHARS`] are never stemmed, split or
+//! matched, compound splitting is bounded per word (`compound.rs`) and negation and intent are
+//! looked for in a window of [`CONTEXT_WORDS`] words around a mention.
 
-use std::{collections::HashMap, ops::Range};
+mod compound;
+mod inflection;
+
+use std::{
+    collections::{HashMap, HashSet},
+    ops::Range,
+};
 
 use rust_stemmers::{Algorithm, Stemmer};
 
@@ -82,21 +92,44 @@ pub struct Excluded {
     pub cue: String,
 }
 
+/// What one text yielded: its language, the skills it shows and the mentions that do not count.
 #[derive(Debug, Clone)]
 pub struct Extraction {
     pub lang: Lang,
     pub hits: Vec<Hit>,
     pub excluded: Vec<Excluded>,
+    /// How much work the text cost, so tests can bound it without a clock.
+    pub work: Work,
 }
+
+/// Counts of the costly steps of one extraction; each is linear in the number of words.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Work {
+    /// Words in the text.
+    pub tokens: usize,
+    /// Snowball stemmer calls (at most three per word plus [`compound::MAX_HEAD_STEMS`]).
+    pub stems: usize,
+    /// Surface look-ups of compound tails.
+    pub compound_lookups: usize,
+    /// Words read around mentions for negation, intent and "not required".
+    pub context_words: usize,
+}
+
+/// Longest word that is matched or split; longer runs of letters are no word of any language
+/// the taxonomy knows (its longest term word has 31 letters) and are skipped, not stemmed.
+pub const MAX_WORD_CHARS: usize = 48;
+
+/// Words on each side of a mention that can negate it or make it a wish.
+pub const CONTEXT_WORDS: usize = 24;
 
 /// A term in the index: the stems after the first, and how to treat a match.
 #[derive(Debug, Clone)]
 struct Entry {
     rest: Box<[Box<str>]>,
-    /// Folded surface tokens, to tell an exact match from a stemmed one.
-    surface: Box<[Box<str>]>,
+    /// Folded surface tokens of every term with these stems, and whether it is a preferred
+    /// label: tells an exact match from a stemmed one and checks that a stemmed one inflects.
+    surfaces: Vec<(Box<[Box<str>]>, bool)>,
     skill: SkillIx,
-    preferred: bool,
     origin: Origin,
     /// Short acronym-like label (SAP, VCA, Rust): the text must show it capitalised too.
     case_sensitive: Option<Box<str>>,
@@ -106,6 +139,9 @@ struct Entry {
 pub struct Extractor {
     /// Per language: first stem → terms starting with it.
     index: [HashMap<Box<str>, Vec<Entry>>; 3],
+    /// Per language: folded surface of a single-word, case-insensitive term → its entry, for
+    /// compound tails (looked up by surface so that splitting needs no stemming).
+    surfaces: [HashMap<Box<str>, Entry>; 3],
     stemmers: [Stemmer; 3],
 }
 
@@ -151,8 +187,23 @@ struct Token<'a> {
     folded: String,
 }
 
+impl<'a> Token<'a> {
+    /// A word longer than [`MAX_WORD_CHARS`] keeps an empty folded form: it matches nothing.
+    fn new(text: &'a str, span: Range<usize>) -> Self {
+        let original = &text[span.clone()];
+        let overlong = original.len() > 4 * MAX_WORD_CHARS || original.chars().count() > MAX_WORD_CHARS;
+        let folded = if overlong { String::new() } else { fold(original) };
+        Token { span, original, folded }
+    }
+}
+
 /// Words: runs of letters and digits, keeping a trailing `+`/`#` (C++, C#).
 fn tokenize(text: &str) -> Vec<Token<'_>> {
+    tokenize_first(text, usize::MAX)
+}
+
+/// The first `limit` words of the text.
+fn tokenize_first(text: &str, limit: usize) -> Vec<Token<'_>> {
     let mut tokens = Vec::new();
     let mut start = None;
     let mut iter = text.char_indices().peekable();
@@ -171,61 +222,28 @@ fn tokenize(text: &str) -> Vec<Token<'_>> {
                     iter.next();
                 }
             }
-            let original = &text[s..end];
-            tokens.push(Token { span: s..end, original, folded: fold(original) });
+            tokens.push(Token::new(text, s..end));
             start = None;
+            if tokens.len() == limit {
+                return tokens;
+            }
         }
     }
     if let Some(s) = start {
-        let original = &text[s..];
-        tokens.push(Token { span: s..text.len(), original, folded: fold(original) });
+        tokens.push(Token::new(text, s..text.len()));
     }
     tokens
 }
 
-fn stem(stemmer: &Stemmer, folded: &str) -> Box<str> {
+/// The stem of a folded word; words are at most [`MAX_WORD_CHARS`] long, so this is bounded.
+fn stem(stemmer: &Stemmer, folded: &str, work: &mut Work) -> Box<str> {
     if folded.chars().any(|c| c.is_ascii_digit() || c == '+' || c == '#') || folded.chars().count() <= 3 {
         folded.into()
     } else {
+        work.stems += 1;
         stemmer.stem(folded).into()
     }
 }
-
-/// Words that make a compound's other part a skill mention ("heftruck|certificaat").
-const COMPOUND_PARTS: [&str; 32] = [
-    "certificaat",
-    "diploma",
-    "ervaring",
-    "kennis",
-    "cursus",
-    "opleiding",
-    "vaardigheid",
-    "vaardigheden",
-    "werk",
-    "werkzaamheden",
-    "bewijs",
-    "pas",
-    "schein",
-    "erfahrung",
-    "kenntnisse",
-    "kenntnis",
-    "prufung",
-    "zertifikat",
-    "kurs",
-    "ausbildung",
-    "fuhrerschein",
-    "lehrgang",
-    "arbeiten",
-    "tatigkeit",
-    "certificate",
-    "experience",
-    "skills",
-    "training",
-    "license",
-    "licence",
-    "lasser",
-    "chauffeur",
-];
 
 const NEGATIONS: [&str; 25] = [
     "geen", "niet", "niets", "nichts", "nothing", "zonder", "nooit", "noch", "kein", "keine", "keinen", "keiner",
@@ -398,7 +416,7 @@ pub fn evaluate(t: &crate::taxonomy::Taxonomy, x: &Extractor, tsv: &str) -> Scor
 /// The language with most stop words in the text (English when none).
 pub fn detect(text: &str) -> Lang {
     let mut counts = [0usize; 3];
-    for t in tokenize(text).iter().take(2000) {
+    for t in tokenize_first(text, 2000) {
         for (lang, words) in STOPWORDS {
             if words.contains(&t.folded.as_str()) {
                 counts[lang.index()] += 1;
@@ -420,48 +438,72 @@ struct Candidate {
 }
 
 impl Extractor {
+    /// Indexes every term by its stems; terms of more than 8 words or with an overlong word are
+    /// left out (no text could match them).
     pub fn new<'a>(terms: impl IntoIterator<Item = Term<'a>>) -> Self {
         let stemmers = [stemmer(Lang::En), stemmer(Lang::Nl), stemmer(Lang::De)];
         let mut index: [HashMap<Box<str>, Vec<Entry>>; 3] = Default::default();
+        let mut work = Work::default();
         for term in terms {
             let tokens = tokenize(term.text);
-            if tokens.is_empty() || tokens.len() > 8 {
+            if tokens.is_empty() || tokens.len() > 8 || tokens.iter().any(|t| t.folded.is_empty()) {
                 continue;
             }
             let st = &stemmers[term.lang.index()];
-            let stems: Vec<Box<str>> = tokens.iter().map(|t| stem(st, &t.folded)).collect();
+            let stems: Vec<Box<str>> = tokens.iter().map(|t| stem(st, &t.folded, &mut work)).collect();
             let case_sensitive = (tokens.len() == 1
                 && tokens[0].original.chars().count() <= 4
                 && tokens[0].original.chars().any(char::is_uppercase))
             .then(|| tokens[0].original.into());
-            let entry = Entry {
-                rest: stems[1..].into(),
-                surface: tokens.iter().map(|t| t.folded.as_str().into()).collect(),
-                skill: term.skill,
-                preferred: term.preferred,
-                origin: term.origin,
-                case_sensitive,
-            };
+            let surface: Box<[Box<str>]> = tokens.iter().map(|t| t.folded.as_str().into()).collect();
             let bucket = index[term.lang.index()].entry(stems[0].clone()).or_default();
-            if !bucket.iter().any(|e| e.skill == entry.skill && e.rest == entry.rest) {
-                bucket.push(entry);
+            // Terms of one skill with equal stems share an entry but keep every surface, so an
+            // exact match on any of them counts as exact.
+            match bucket.iter_mut().find(|e| e.skill == term.skill && e.rest[..] == stems[1..]) {
+                Some(e) => e.surfaces.push((surface, term.preferred)),
+                None => bucket.push(Entry {
+                    rest: stems[1..].into(),
+                    surfaces: vec![(surface, term.preferred)],
+                    skill: term.skill,
+                    origin: term.origin,
+                    case_sensitive,
+                }),
             }
         }
-        Self { index, stemmers }
+        let mut surfaces: [HashMap<Box<str>, Entry>; 3] = Default::default();
+        for (lang, by_stem) in surfaces.iter_mut().zip(&index) {
+            for e in by_stem.values().flatten().filter(|e| e.rest.is_empty() && e.case_sensitive.is_none()) {
+                for (s, _) in &e.surfaces {
+                    lang.entry(s[0].clone()).or_insert_with(|| e.clone());
+                }
+            }
+        }
+        Self { index, surfaces, stemmers }
     }
 
+    /// The skills that `text` shows, in the language `hint` or else the detected one.
     pub fn extract(&self, text: &str, hint: Option<Lang>) -> Extraction {
         let lang = hint.unwrap_or_else(|| detect(text));
         let tokens = tokenize(text);
-        let stems: [Vec<Box<str>>; 3] =
-            std::array::from_fn(|l| tokens.iter().map(|t| stem(&self.stemmers[l], &t.folded)).collect());
+        let mut work = Work { tokens: tokens.len(), ..Work::default() };
+        // Text repeats its words: each distinct word is stemmed once per language.
+        let mut first_of: HashMap<&str, usize> = HashMap::new();
+        let stems: [Vec<Box<str>>; 3] = std::array::from_fn(|l| {
+            let mut out: Vec<Box<str>> = Vec::with_capacity(tokens.len());
+            for (i, t) in tokens.iter().enumerate() {
+                let first = *first_of.entry(t.folded.as_str()).or_insert(i);
+                let s = if first < i { out[first].clone() } else { stem(&self.stemmers[l], &t.folded, &mut work) };
+                out.push(s);
+            }
+            out
+        });
         let mut candidates = Vec::new();
         for i in 0..tokens.len() {
             for other in Lang::ALL {
                 let primary = other == lang;
                 self.match_at(&tokens, &stems[other.index()], i, other, primary, &mut candidates);
             }
-            self.compound_at(&tokens, &stems[lang.index()], i, lang, &mut candidates);
+            self.compound_at(&tokens, &stems[lang.index()], i, lang, &mut work, &mut candidates);
         }
         // Longest match wins; among equal spans the better kind, then the earlier one.
         candidates.sort_by(|a, b| {
@@ -478,15 +520,18 @@ impl Extractor {
         }
         chosen.sort_by_key(|c| c.first);
         let clauses = clause_ids(text, &tokens);
+        let cues = Cues::new(&tokens, &clauses);
         let mut hits: Vec<Hit> = Vec::new();
+        let mut hit_of: HashMap<SkillIx, usize> = HashMap::new();
         let mut excluded: Vec<Excluded> = Vec::new();
+        let mut excluded_skills: HashSet<SkillIx> = HashSet::new();
         for c in chosen {
             let span = tokens[c.first].span.start..tokens[c.last].span.end;
-            let evidence = text[span.clone()].to_owned();
-            match context(&tokens, &clauses, c.first, c.last) {
+            match cues.judge(&clauses, c.first, c.last, &mut work) {
                 Some((reason, cue)) => {
-                    if !excluded.iter().any(|x| x.skill == c.skill) {
-                        excluded.push(Excluded { skill: c.skill, span, evidence, reason, cue });
+                    if excluded_skills.insert(c.skill) {
+                        let evidence = text[span.clone()].to_owned();
+                        excluded.push(Excluded { skill: c.skill, span, evidence, reason, cue: cue.to_owned() });
                     }
                 }
                 None => {
@@ -494,20 +539,26 @@ impl Extractor {
                     if c.origin == Origin::Esco {
                         confidence *= 0.9;
                     }
-                    match hits.iter_mut().find(|h| h.skill == c.skill) {
-                        Some(h) => {
+                    match hit_of.get(&c.skill) {
+                        Some(&h) => {
+                            let h = &mut hits[h];
                             h.mentions += 1;
                             if confidence > h.confidence {
+                                let evidence = text[span.clone()].to_owned();
                                 (h.span, h.evidence, h.confidence, h.how) = (span, evidence, confidence, c.how);
                             }
                         }
-                        None => hits.push(Hit { skill: c.skill, span, evidence, confidence, how: c.how, mentions: 1 }),
+                        None => {
+                            hit_of.insert(c.skill, hits.len());
+                            let evidence = text[span.clone()].to_owned();
+                            hits.push(Hit { skill: c.skill, span, evidence, confidence, how: c.how, mentions: 1 });
+                        }
                     }
                 }
             }
         }
-        excluded.retain(|x| !hits.iter().any(|h| h.skill == x.skill));
-        Extraction { lang, hits, excluded }
+        excluded.retain(|x| !hit_of.contains_key(&x.skill));
+        Extraction { lang, hits, excluded, work }
     }
 
     fn match_at(
@@ -540,62 +591,27 @@ impl Extractor {
                     continue;
                 }
             }
-            let exact = e.surface.iter().zip(&tokens[i..=last]).all(|(s, t)| s.as_ref() == t.folded);
-            let how = match (primary, exact, e.preferred) {
-                (false, _, _) => MatchKind::OtherLanguage,
-                (true, true, true) => MatchKind::Exact,
-                (true, true, false) => MatchKind::Synonym,
-                (true, false, _) => MatchKind::Stemmed,
+            let exact = e
+                .surfaces
+                .iter()
+                .filter(|(s, _)| s.iter().zip(&tokens[i..=last]).all(|(s, t)| s.as_ref() == t.folded))
+                .map(|(_, preferred)| *preferred)
+                .max();
+            // A one-word term met by stem only must be an inflection of that word: an equal
+            // stem also joins derivations of other meaning ("Ausbildung" and "Ausbilder").
+            if exact.is_none()
+                && e.rest.is_empty()
+                && !e.surfaces.iter().any(|(s, _)| inflection::same_word(lang, &stems[i], &tokens[i].folded, &s[0]))
+            {
+                continue;
+            }
+            let how = match (primary, exact) {
+                (false, _) => MatchKind::OtherLanguage,
+                (true, Some(true)) => MatchKind::Exact,
+                (true, Some(false)) => MatchKind::Synonym,
+                (true, None) => MatchKind::Stemmed,
             };
             out.push(Candidate { skill: e.skill, first: i, last, how, origin: e.origin });
-        }
-    }
-
-    /// Dutch and German closed compounds: a vocabulary term plus a known part
-    /// ("heftruck|certificaat", "stapler|schein"), with linking -s-/-en-/-e-.
-    fn compound_at(&self, tokens: &[Token<'_>], stems: &[Box<str>], i: usize, lang: Lang, out: &mut Vec<Candidate>) {
-        if lang == Lang::En || self.index[lang.index()].contains_key(&stems[i]) {
-            return;
-        }
-        let word = &tokens[i].folded;
-        if word.chars().count() < 7 {
-            return;
-        }
-        let st = &self.stemmers[lang.index()];
-        let single = |part: &str| -> Option<&Entry> {
-            let key = stem(st, part);
-            self.index[lang.index()]
-                .get(&key)
-                .and_then(|v| v.iter().find(|e| e.rest.is_empty() && e.case_sensitive.is_none()))
-        };
-        for (cut, _) in word.char_indices().skip(3) {
-            let (head, tail) = word.split_at(cut);
-            if tail.chars().count() < 3 {
-                break;
-            }
-            let tail_is_part = COMPOUND_PARTS
-                .iter()
-                .any(|p| tail == *p || tail.strip_prefix('s') == Some(p) || tail.strip_prefix("en") == Some(p));
-            if tail_is_part {
-                for h in [head.to_owned(), format!("{head}en"), format!("{head}n")] {
-                    if let Some(e) = single(&h) {
-                        out.push(Candidate {
-                            skill: e.skill,
-                            first: i,
-                            last: i,
-                            how: MatchKind::Compound,
-                            origin: e.origin,
-                        });
-                        return;
-                    }
-                }
-            }
-            if let Some(e) = single(tail).filter(|_| tail.chars().count() >= 5)
-                && (COMPOUND_PARTS.contains(&head) || single(head).is_some())
-            {
-                out.push(Candidate { skill: e.skill, first: i, last: i, how: MatchKind::Compound, origin: e.origin });
-                return;
-            }
         }
     }
 }
@@ -617,96 +633,64 @@ fn clause_ids(text: &str, tokens: &[Token<'_>]) -> Vec<usize> {
     ids
 }
 
-/// Whether the mention at tokens `first..=last` is negated, only intended or not required.
-fn context(tokens: &[Token<'_>], clauses: &[usize], first: usize, last: usize) -> Option<(Exclusion, String)> {
-    let clause = clauses[first];
-    let in_clause = |j: usize| clauses[j] == clause;
-    let before: Vec<usize> = (0..first).rev().take_while(|&j| in_clause(j)).collect();
-    let after: Vec<usize> = (last + 1..tokens.len()).take_while(|&j| in_clause(j)).collect();
-    let words = |idx: &[usize]| idx.iter().map(|&j| tokens[j].folded.as_str()).collect::<Vec<_>>();
-    let mut before_words = words(&before);
-    before_words.reverse();
-    let after_words = words(&after);
-    let phrase_in = |ws: &[&str], phrases: &[&str]| -> Option<String> {
-        let padded = format!(" {} ", ws.join(" "));
-        phrases.iter().find(|p| padded.contains(&format!(" {p} "))).map(|p| (*p).to_owned())
-    };
-    if let Some(cue) = phrase_in(&after_words, &NOT_REQUIRED) {
-        return Some((Exclusion::NotRequired, cue));
-    }
-    if let Some(cue) = before_words.iter().find(|w| NEGATIONS.contains(w)) {
-        return Some((Exclusion::Negated, (*cue).to_owned()));
-    }
-    let all: Vec<&str> = before_words.iter().chain(after_words.iter()).copied().collect();
-    phrase_in(&all, &INTENT).map(|cue| (Exclusion::Intent, cue))
+/// Per word: the cue that starts there. Found once per text, so that judging a mention costs
+/// only its window, however many mentions a long clause holds.
+struct Cues {
+    negation: Vec<Option<&'static str>>,
+    /// Phrase and its length in words; phrases never cross a clause boundary.
+    not_required: Vec<Option<(&'static str, usize)>>,
+    intent: Vec<Option<(&'static str, usize)>>,
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::taxonomy::Taxonomy;
-
-    fn extractor() -> (Taxonomy, Extractor) {
-        let t = Taxonomy::builtin().expect("valid");
-        let e = Extractor::new(t.terms());
-        (t, e)
-    }
-
-    fn ids(t: &Taxonomy, e: &Extraction) -> Vec<String> {
-        let mut v: Vec<String> = e.hits.iter().map(|h| t.get(h.skill).id.clone()).collect();
-        v.sort();
-        v
-    }
-
-    #[test]
-    fn negation_covers_its_own_phrase_only() {
-        let (t, x) = extractor();
-        let e = x.extract("Ik heb geen ervaring met SAP, wel met Exact Online en AFAS.", None);
-        assert_eq!(e.lang, Lang::Nl);
-        assert_eq!(ids(&t, &e), ["office.afas", "office.exact"]);
-        assert_eq!(e.excluded.len(), 1);
-        assert_eq!((e.excluded[0].reason, e.excluded[0].cue.as_str()), (Exclusion::Negated, "geen"));
-    }
-
-    #[test]
-    fn compounds_and_spans_into_the_original_text() {
-        let (t, x) = extractor();
-        let text = "Staplerschein und Schweißerfahrung vorhanden.";
-        let e = x.extract(text, None);
-        assert_eq!(e.lang, Lang::De);
-        assert!(ids(&t, &e).contains(&"logistics.forklift".to_owned()), "{:?}", ids(&t, &e));
-        for h in &e.hits {
-            assert_eq!(&text[h.span.clone()], h.evidence);
+impl Cues {
+    fn new(tokens: &[Token<'_>], clauses: &[usize]) -> Self {
+        let starting_at = |j: usize, phrases: &[&'static str]| {
+            phrases.iter().copied().find_map(|p| {
+                if p.split(' ').next() != Some(tokens[j].folded.as_str()) {
+                    return None;
+                }
+                let end = j + p.split(' ').count();
+                let fits = end <= tokens.len() && clauses[end - 1] == clauses[j];
+                (fits && tokens[j..end].iter().map(|t| t.folded.as_str()).eq(p.split(' '))).then_some((p, end - j))
+            })
+        };
+        Cues {
+            negation: tokens.iter().map(|t| NEGATIONS.iter().copied().find(|n| *n == t.folded)).collect(),
+            not_required: (0..tokens.len()).map(|j| starting_at(j, &NOT_REQUIRED)).collect(),
+            intent: (0..tokens.len()).map(|j| starting_at(j, &INTENT)).collect(),
         }
     }
 
-    #[test]
-    fn longest_match_wins_and_wishes_do_not_count() {
-        let (t, x) = extractor();
-        let e = x.extract("Five years with SAP FI/CO.", Some(Lang::En));
-        assert_eq!(ids(&t, &e), ["office.sap_fico"]);
-        let wish = x.extract("Wil graag leren lassen en heb interesse in CNC-frezen.", None);
-        assert!(wish.hits.is_empty(), "{:?}", ids(&t, &wish));
-        assert!(wish.excluded.iter().all(|x| x.reason == Exclusion::Intent));
-    }
-
-    #[test]
-    fn dutch_rest_is_not_the_rust_language_and_empty_text_finds_nothing() {
-        let (t, x) = extractor();
-        let e = x.extract("Na een drukke week zoek ik in het weekend de rust op.", None);
-        assert!(e.hits.is_empty(), "{:?}", ids(&t, &e));
-        assert!(x.extract("", None).hits.is_empty());
-        let huge = "Python und SQL. ".repeat(200_000);
-        let e = x.extract(&huge, Some(Lang::De));
-        assert_eq!(e.hits.iter().map(|h| h.mentions).max(), Some(200_000));
-    }
-
-    /// The labelled evaluation set: a regression guard on precision and recall.
-    #[test]
-    fn evaluation_set_scores_stay_high() {
-        let (t, x) = extractor();
-        let scores = evaluate(&t, &x, include_str!("../eval/extraction.tsv"));
-        let (p, r, f1) = scores.overall();
-        assert!(f1 >= 0.85, "precision {p:.3} recall {r:.3} F1 {f1:.3}");
+    /// Whether the mention at tokens `first..=last` is negated, only intended or not required,
+    /// judged from at most [`CONTEXT_WORDS`] words of its clause on either side.
+    fn judge(
+        &self,
+        clauses: &[usize],
+        first: usize,
+        last: usize,
+        work: &mut Work,
+    ) -> Option<(Exclusion, &'static str)> {
+        let clause = clauses[first];
+        let from = first.saturating_sub(CONTEXT_WORDS);
+        let to = (last + 1 + CONTEXT_WORDS).min(clauses.len());
+        let start = (from..first).rev().take_while(|&j| clauses[j] == clause).last().unwrap_or(first);
+        let end = (last + 1..to).take_while(|&j| clauses[j] == clause).last().map_or(last + 1, |j| j + 1);
+        work.context_words += (first - start) + (end - last - 1);
+        // A phrase counts if it lies wholly inside the window and outside the mention.
+        let within = |j: usize, len: usize, limit: usize| j + len <= limit;
+        let after = last + 1..end;
+        if let Some(cue) = after.clone().find_map(|j| self.not_required[j].filter(|&(_, n)| within(j, n, end))) {
+            return Some((Exclusion::NotRequired, cue.0));
+        }
+        if let Some(cue) = (start..first).find_map(|j| self.negation[j]) {
+            return Some((Exclusion::Negated, cue));
+        }
+        (start..first)
+            .find_map(|j| self.intent[j].filter(|&(_, n)| within(j, n, first)))
+            .or_else(|| after.clone().find_map(|j| self.intent[j].filter(|&(_, n)| within(j, n, end))))
+            .map(|(cue, _)| (Exclusion::Intent, cue))
     }
 }
+
+#[cfg(test)]
+mod tests;
