@@ -27,7 +27,9 @@ OUT = os.path.join(ROOT, "deploy", "asyncapi.yaml")
 DOMAIN_SERVICES = ["recruiting", "onboarding", "analytics", "engagement", "skills", "performance", "selfservice"]
 # Consumer groups (each with its dead-letter topic hr.dlq.<group>.v1): governance reads every raw
 # topic, analytics the governed recruiting stream, every domain service hr.governance.v1 (erasure).
-CONSUMER_GROUPS = ["governance", "analytics"] + [f"{s}.privacy" for s in DOMAIN_SERVICES]
+CONSUMER_GROUPS = ["governance", "analytics", "recruiting.reviews", "skills.requisitions"] + [
+    f"{s}.privacy" for s in DOMAIN_SERVICES
+]
 SCALARS = {
     "string": {"type": "string"},
     "bytes": {"type": "string", "contentEncoding": "base64"},

@@ -203,11 +203,17 @@ pub async fn define(ctx: &ServiceContext, req: &CreateJobRequest) -> Result<Job,
 
 /// Asks skills whether every given skill id exists (a read the user waits on); an unknown id is
 /// INVALID_ARGUMENT naming its field.
-async fn known_skills(ctx: &ServiceContext, must: &[SkillRequirement], nice: &[SkillRequirement]) -> Result<(), ApiError> {
+async fn known_skills(
+    ctx: &ServiceContext,
+    must: &[SkillRequirement],
+    nice: &[SkillRequirement],
+) -> Result<(), ApiError> {
     let mut v = Violations::default();
-    let named = must.iter().enumerate().map(|(i, s)| (format!("must[{i}].skill_id"), s)).chain(
-        nice.iter().enumerate().map(|(i, s)| (format!("nice[{i}].skill_id"), s)),
-    );
+    let named = must
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (format!("must[{i}].skill_id"), s))
+        .chain(nice.iter().enumerate().map(|(i, s)| (format!("nice[{i}].skill_id"), s)));
     for (field, s) in named {
         let mut client = remote::skills(ctx)?;
         let request = remote::request(ctx, GetSkillRequest { skill_id: s.skill_id.clone(), locale: String::new() })?;

@@ -10,6 +10,7 @@ pub mod extract;
 pub mod gap;
 pub mod graph;
 mod grpc;
+pub use grpc::MAX_TEXT_BYTES;
 pub mod lang;
 pub mod learning;
 mod merge;

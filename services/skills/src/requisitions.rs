@@ -31,7 +31,13 @@ fn time_of(event: &Envelope) -> i64 {
 impl RequisitionEvents {
     /// Opens (or re-opens with new skills) a requisition; skills the taxonomy does not know are
     /// left out rather than failing the event.
-    async fn open(&self, tx: &mut AnyConnection, job_id: &str, skill_ids: &[String], at: i64) -> Result<(), HandlerError> {
+    async fn open(
+        &self,
+        tx: &mut AnyConnection,
+        job_id: &str,
+        skill_ids: &[String],
+        at: i64,
+    ) -> Result<(), HandlerError> {
         let model = self.catalog.get();
         let known: Vec<&String> = skill_ids.iter().filter(|s| model.taxonomy.skill(s).is_some()).collect();
         sqlx::query(
