@@ -113,6 +113,11 @@ def smoke(args):
     applicants = 5
     with grpc.insecure_channel(addrs["recruiting"]) as ch:
         recruiting = recruiting_pb2_grpc.RecruitingServiceStub(ch)
+        # Applications are taken for open jobs only; skills checks the skill id.
+        opened = recruiting_pb2.CreateJobRequest(
+            job_id=job, title="Smoke test welder",
+            must=[recruiting_pb2.SkillRequirement(skill_id="trades.mig_mag_welding", level=3)])
+        recruiting.CreateJob(opened, metadata=auth, timeout=10)
         ids = []
         for i in range(applicants):
             request = recruiting_pb2.SubmitApplicationRequest(

@@ -229,9 +229,18 @@ async fn gap_analysis_transfer_candidates_and_team_plans(mode: RunMode) {
         ["profiles[0].skills[0].skill_id"]
     );
 
-    let team = pb::AnalyzeTeamGapRequest {
+    // A team of three is too small to describe; five (two without a profile yet) is not.
+    let target = vec![pb::TeamTarget { skill_id: "trades.welding".into(), level: 3, headcount: 3 }];
+    let small = pb::AnalyzeTeamGapRequest {
         employee_ids: vec!["ana".into(), "bob".into(), "cem".into()],
-        targets: vec![pb::TeamTarget { skill_id: "trades.welding".into(), level: 3, headcount: 3 }],
+        targets: target.clone(),
+        locale: "de".into(),
+    };
+    let withheld = hr.analyze_team_gap(small).await.expect("team gap").into_inner();
+    assert!(withheld.targets.is_empty() && withheld.summary.contains("5"), "{withheld:?}");
+    let team = pb::AnalyzeTeamGapRequest {
+        employee_ids: ["ana", "bob", "cem", "dirk", "eva"].map(String::from).to_vec(),
+        targets: target,
         locale: "de".into(),
     };
     let report = hr.analyze_team_gap(team).await.expect("team gap").into_inner();

@@ -13,7 +13,7 @@ use hrmesh_kit::{
     telemetry,
 };
 use hrmesh_proto::{
-    events::v1::{AccessDenied, Envelope},
+    events::v1::{AccessDenied, Envelope, PersonDataExported},
     privacy::v1::ErasureCompleted,
 };
 use prost::{Message, Name};
@@ -56,7 +56,9 @@ impl Enforcer {
             return Err(Suppressed("forged_source", format!("source {:?} may not publish on {topic}", event.source)));
         }
         let package = format!("hrmesh.{service}.v1.");
-        let platform_event = event.r#type == ErasureCompleted::full_name() || event.r#type == AccessDenied::full_name();
+        let platform_event = event.r#type == ErasureCompleted::full_name()
+            || event.r#type == AccessDenied::full_name()
+            || event.r#type == PersonDataExported::full_name();
         if !event.r#type.starts_with(&package) && !platform_event {
             return Err(Suppressed("forged_type", format!("{service} may not publish {}", event.r#type)));
         }
@@ -155,6 +157,20 @@ impl Enforcer {
                 purpose: event.purpose.clone(),
                 event_id: event.id.clone(),
                 detail: format!("{} ({}): {}", denied.rpc, event.source, denied.reason),
+                ..Entry::default()
+            };
+            return Ok((entry, None));
+        }
+        if event.r#type == PersonDataExported::full_name() && self.validate(topic, event).is_ok() {
+            let exported = PersonDataExported::decode(event.data.as_slice())
+                .map_err(|e| HandlerError::Permanent(format!("invalid PersonDataExported: {e}")))?;
+            let entry = Entry {
+                actor: self.core.audit_actor(&exported.exported_by),
+                action: "access.exported_by_service".into(),
+                subject_pseudonym: self.core.audit_pseudonym(&event.subject),
+                purpose: event.purpose.clone(),
+                event_id: event.id.clone(),
+                detail: format!("{} ({})", exported.rpc, event.source),
                 ..Entry::default()
             };
             return Ok((entry, None));

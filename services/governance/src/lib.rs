@@ -14,6 +14,7 @@ mod grpc;
 pub mod merkle;
 mod pseudonym;
 mod purposes;
+mod purposes_i18n;
 pub mod treehead;
 mod verify;
 mod witness;

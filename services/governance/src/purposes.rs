@@ -405,13 +405,15 @@ pub fn records_markdown(controller: &str, language: &str) -> String {
     use std::fmt::Write;
     let l = labels(language);
     let mut out = format!("# {}\n\n{}: {controller}\n\n", l.title, l.controller);
+    let tr = |text: &'static str| crate::purposes_i18n::translate(text, language);
+    let list = |items: &[&'static str]| items.iter().map(|i| tr(i)).collect::<Vec<_>>().join(", ");
     for p in PURPOSES {
-        let _ = writeln!(out, "## {} — `{}`\n", p.description, p.id);
+        let _ = writeln!(out, "## {} — `{}`\n", tr(p.description), p.id);
         let _ = writeln!(out, "- {}: `{}`", l.purpose, p.id);
-        let _ = writeln!(out, "- {}: {}", l.legal_basis, p.legal_basis);
-        let _ = writeln!(out, "- {}: {}", l.subjects, subjects(p));
-        let _ = writeln!(out, "- {}: {}", l.categories, p.data_categories.join(", "));
-        let _ = writeln!(out, "- {}: {}", l.recipients, p.recipients.join(", "));
+        let _ = writeln!(out, "- {}: {}", l.legal_basis, tr(p.legal_basis));
+        let _ = writeln!(out, "- {}: {}", l.subjects, tr(subjects(p)));
+        let _ = writeln!(out, "- {}: {}", l.categories, list(p.data_categories));
+        let _ = writeln!(out, "- {}: {}", l.recipients, list(p.recipients));
         let _ = writeln!(out, "- {}: {} {}", l.retention, p.retention_days, l.days);
         let _ = writeln!(out, "- {}: {}", l.consent, if p.consent_required { l.yes } else { l.no });
         let _ = writeln!(out, "- {}: {}", l.risk, p.ai_act_risk);
@@ -422,7 +424,7 @@ pub fn records_markdown(controller: &str, language: &str) -> String {
     }
     let _ = writeln!(out, "## {}\n", l.security);
     for measure in SECURITY {
-        let _ = writeln!(out, "- {measure}");
+        let _ = writeln!(out, "- {}", tr(measure));
     }
     out
 }
@@ -430,6 +432,20 @@ pub fn records_markdown(controller: &str, language: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_text_of_the_records_of_processing_has_a_dutch_and_german_translation() {
+        use crate::purposes_i18n::has_translation;
+        for p in PURPOSES {
+            let texts = [p.description, p.legal_basis, subjects(p)];
+            for text in texts.iter().chain(p.data_categories).chain(p.recipients) {
+                assert!(has_translation(text), "{}: no translation of {text:?}", p.id);
+            }
+        }
+        for measure in SECURITY {
+            assert!(has_translation(measure), "no translation of {measure:?}");
+        }
+    }
 
     #[test]
     fn every_required_purpose_is_registered_once_with_a_complete_entry() {
@@ -466,6 +482,9 @@ mod tests {
         let json: serde_json::Value = serde_json::from_str(&records_json("Acme BV")).expect("json");
         assert_eq!(json["activities"].as_array().map(Vec::len), Some(PURPOSES.len()));
         assert!(records_markdown("Acme BV", "nl").contains("Rechtsgrond"));
+        let nl = records_markdown("Acme BV", "nl");
+        assert!(nl.contains("Ontvangen en administreren van sollicitaties") && !nl.contains("Receiving and"), "{nl}");
+        assert!(records_markdown("Acme BV", "de").contains("Entgegennahme und Verwaltung von Bewerbungen"));
         assert!(records_markdown("Acme BV", "de").contains("Rechtsgrundlage"));
         assert!(records_markdown("Acme BV", "en").contains("Legal basis"));
     }

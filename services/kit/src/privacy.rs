@@ -74,11 +74,16 @@ pub struct ExportApi {
 }
 
 impl ExportApi {
-    /// The caller if it is a service; otherwise PERMISSION_DENIED, audited.
-    async fn service_caller<T>(&self, request: &Request<T>, rpc: &str) -> Result<(), Status> {
+    /// The caller if it is a service; otherwise PERMISSION_DENIED, audited. An allowed export
+    /// is audited too: who took whose data.
+    async fn service_caller(&self, request: &Request<ExportPersonDataRequest>, rpc: &str) -> Result<(), Status> {
         let rpc = format!("hrmesh.privacy.v1.PersonDataService/{rpc}");
         match &self.audit {
-            Some(ctx) => ctx.authorize(request, &[Role::Service], &rpc).await.map(|_| ()),
+            Some(ctx) => {
+                let caller = ctx.authorize(request, &[Role::Service], &rpc).await?;
+                ctx.record_export(&caller.subject, &request.get_ref().subject, &rpc).await;
+                Ok(())
+            }
             None => crate::auth::require(request, &[Role::Service]).map(|_| ()),
         }
     }

@@ -205,34 +205,6 @@ fn percent_decoded(message: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn undecodable_request_is_invalid_argument_not_internal() {
-        let mut headers = http::HeaderMap::new();
-        headers.insert("grpc-status", http::HeaderValue::from_static("13"));
-        headers.insert(
-            "grpc-message",
-            http::HeaderValue::from_static("failed%20to%20decode%20Protobuf%20message:%20invalid%20wire%20type"),
-        );
-        classify_decode_failure(&mut headers);
-        assert_eq!(headers["grpc-status"], "3");
-        let mut internal = http::HeaderMap::new();
-        internal.insert("grpc-status", http::HeaderValue::from_static("13"));
-        internal.insert("grpc-message", http::HeaderValue::from_static("internal%20error%20(trace%20id%20x)"));
-        classify_decode_failure(&mut internal);
-        assert_eq!(internal["grpc-status"], "13", "a server fault stays INTERNAL");
-    }
-
-    #[test]
-    fn percent_decoding_follows_the_grpc_spec() {
-        assert_eq!(percent_decoded("a%20b%25c%E2%82%AC"), "a b%c€");
-        assert_eq!(percent_decoded("100%"), "100%");
-    }
-}
-
 impl<S, B, R> tower::Service<http::Request<B>> for RpcMetrics<S>
 where
     S: tower::Service<http::Request<B>, Response = http::Response<R>> + Send + 'static,
@@ -284,5 +256,33 @@ where
             );
             response
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn undecodable_request_is_invalid_argument_not_internal() {
+        let mut headers = http::HeaderMap::new();
+        headers.insert("grpc-status", http::HeaderValue::from_static("13"));
+        headers.insert(
+            "grpc-message",
+            http::HeaderValue::from_static("failed%20to%20decode%20Protobuf%20message:%20invalid%20wire%20type"),
+        );
+        classify_decode_failure(&mut headers);
+        assert_eq!(headers["grpc-status"], "3");
+        let mut internal = http::HeaderMap::new();
+        internal.insert("grpc-status", http::HeaderValue::from_static("13"));
+        internal.insert("grpc-message", http::HeaderValue::from_static("internal%20error%20(trace%20id%20x)"));
+        classify_decode_failure(&mut internal);
+        assert_eq!(internal["grpc-status"], "13", "a server fault stays INTERNAL");
+    }
+
+    #[test]
+    fn percent_decoding_follows_the_grpc_spec() {
+        assert_eq!(percent_decoded("a%20b%25c%E2%82%AC"), "a b%c€");
+        assert_eq!(percent_decoded("100%"), "100%");
     }
 }

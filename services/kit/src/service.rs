@@ -92,6 +92,12 @@ impl ServiceContext {
         Ok(())
     }
 
+    /// Publishes that `by` exported `person`'s data through `rpc`, for the audit trail.
+    pub async fn record_export(&self, by: &str, person: &str, rpc: &str) {
+        let exported = hrmesh_proto::events::v1::PersonDataExported { rpc: rpc.to_owned(), exported_by: by.to_owned() };
+        self.publish_for_audit(person, &exported, rpc).await;
+    }
+
     /// Publishes a call refused for missing or invalid credentials, for the audit trail.
     pub async fn record_refusal(&self, rpc: &str, reason: &str) {
         self.record_denial("unauthenticated", rpc, reason).await;
@@ -99,7 +105,12 @@ impl ServiceContext {
 
     async fn record_denial(&self, actor: &str, rpc: &str, reason: &str) {
         let denied = hrmesh_proto::events::v1::AccessDenied { rpc: rpc.to_owned(), reason: reason.to_owned() };
-        let envelope = self.events.envelope(actor, "security.access_control", &denied);
+        self.publish_for_audit(actor, &denied, rpc).await;
+    }
+
+    /// Publishes a security event about `subject` on the service's raw topic for governance.
+    async fn publish_for_audit<M: prost::Message + prost::Name>(&self, subject: &str, event: &M, rpc: &str) {
+        let envelope = self.events.envelope(subject, "security.access_control", event);
         let result = async {
             let mut tx = self.db.begin().await?;
             crate::outbox::enqueue(&mut tx, &crate::events::raw_topic(self.name), &envelope).await?;
@@ -107,7 +118,7 @@ impl ServiceContext {
         }
         .await;
         if let Err(e) = result {
-            tracing::error!(error = %e, rpc, "could not record a denied call for the audit trail");
+            tracing::error!(error = %e, rpc, "could not record a security event for the audit trail");
         }
     }
 

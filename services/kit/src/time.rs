@@ -14,3 +14,37 @@ pub fn timestamp(ms: i64) -> prost_types::Timestamp {
         nanos: i32::try_from(ms.rem_euclid(1000) * 1_000_000).unwrap_or(0),
     }
 }
+
+/// Earliest and latest instants a request may carry (2000-01-01 and 2100-01-01, UTC): an HR
+/// record outside them is a mistake, never a date to store (an unset or zero timestamp is 1970).
+const EARLIEST_MS: i64 = 946_684_800_000;
+const LATEST_MS: i64 = 4_102_444_800_000;
+
+/// Unix milliseconds of a timestamp given in a request, or the violation naming `field`.
+pub fn parse_timestamp(field: &str, ts: &prost_types::Timestamp) -> Result<i64, crate::FieldViolation> {
+    let invalid = |why: &str| crate::FieldViolation::new(field, why);
+    if !(0..1_000_000_000).contains(&ts.nanos) {
+        return Err(invalid("nanos must be between 0 and 999999999"));
+    }
+    let ms = ts.seconds.checked_mul(1000).map(|s| s + i64::from(ts.nanos / 1_000_000));
+    match ms {
+        Some(ms) if (EARLIEST_MS..=LATEST_MS).contains(&ms) => Ok(ms),
+        _ => Err(invalid("must be a time between 2000-01-01 and 2100-01-01 (UTC)")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn request_timestamps_outside_any_hr_record_are_refused() {
+        let ts = |seconds, nanos| prost_types::Timestamp { seconds, nanos };
+        assert_eq!(parse_timestamp("t", &ts(1_767_225_600, 5_000_000)), Ok(1_767_225_600_005));
+        assert!(parse_timestamp("t", &ts(0, 0)).is_err(), "1970 is an unset timestamp");
+        assert!(parse_timestamp("t", &ts(-5, 0)).is_err());
+        assert!(parse_timestamp("t", &ts(i64::MAX, 0)).is_err(), "no overflow");
+        assert!(parse_timestamp("t", &ts(1_767_225_600, -1)).is_err());
+        assert!(parse_timestamp("t", &ts(1_767_225_600, 1_000_000_000)).is_err());
+    }
+}

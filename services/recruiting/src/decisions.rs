@@ -41,7 +41,7 @@ impl Explanations {
         Self { en: "decided by a person without an automated score".into(), human_only: true, ..Self::default() }
     }
 
-    pub fn set(&mut self, lang: &str, text: String) {
+    pub fn set(&mut self, lang: &str, text: &str) {
         let text = text.trim().trim_end_matches('.').to_owned();
         match lang {
             "nl" => self.nl = text,

@@ -312,7 +312,7 @@ impl RecruitingService for Api {
         for lang in ["en", "nl", "de"] {
             if let Some((scored, hash)) = self.screened(&candidate, &job, lang).await? {
                 let entry = screened.get_or_insert_with(|| (decisions::Explanations::default(), hash));
-                entry.0.set(lang, scored.explanation);
+                entry.0.set(lang, &scored.explanation);
             }
         }
         decisions::change_stage(&self.ctx, &caller, authorization.as_ref(), req, screened).await?;

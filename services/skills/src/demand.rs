@@ -73,12 +73,14 @@ pub async fn record_requisition(
         v.add("skill_ids", "a requisition needs at least one skill");
     }
     let skills = known_skills(t, "skill_ids", req.skill_ids.iter().cloned(), &mut v);
-    let ms = |ts: &prost_types::Timestamp| ts.seconds * 1000 + i64::from(ts.nanos / 1_000_000);
-    let opened = req.opened_at.as_ref().map(ms);
-    if opened.is_none() {
-        v.add("opened_at", "must be set");
-    }
-    let closed = req.closed_at.as_ref().map(ms);
+    let opened = match &req.opened_at {
+        Some(ts) => v.check(hrmesh_kit::time::parse_timestamp("opened_at", ts)),
+        None => {
+            v.add("opened_at", "must be set");
+            None
+        }
+    };
+    let closed = req.closed_at.as_ref().and_then(|ts| v.check(hrmesh_kit::time::parse_timestamp("closed_at", ts)));
     if let (Some(o), Some(c)) = (opened, closed)
         && c < o
     {

@@ -536,6 +536,23 @@ impl SkillsService for Api {
         let empty = HashMap::new();
         let team: Vec<&HashMap<_, _>> = req.employee_ids.iter().map(|e| profiles.get(e).unwrap_or(&empty)).collect();
         let targets: Vec<(Requirement, u32)> = reqs.into_iter().zip(req.targets.iter().map(|x| x.headcount)).collect();
+        // Counts about a team describe its people: the one small-group guard decides (members
+        // known since always, as skills does not know when someone joined a team).
+        let members: std::collections::BTreeMap<String, i64> =
+            req.employee_ids.iter().map(|e| (e.clone(), 0)).collect();
+        let query = {
+            use sha2::Digest;
+            let listed: Vec<&String> = members.keys().collect();
+            format!("team:{}", hex::encode(&sha2::Sha256::digest(format!("{listed:?}").as_bytes())[..8]))
+        };
+        let mut conn = self.ctx.db.pool().acquire().await.map_err(ApiError::from)?;
+        let release = hrmesh_kit::groups::release(&mut conn, "skills.team_gap", &query, &members)
+            .await
+            .map_err(ApiError::from)?;
+        drop(conn);
+        if let Some(reason) = release.reason() {
+            return Ok(Response::new(pb::TeamGapReport { targets: Vec::new(), summary: reason }));
+        }
         let gaps = gap::team_gap(&model.graph, &team, &targets);
         let short: u32 = gaps.iter().map(gap::TargetGap::shortfall).sum();
         let targets = gaps

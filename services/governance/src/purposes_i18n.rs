@@ -1,0 +1,205 @@
+//! The records of processing in Dutch and German: purpose descriptions, legal bases, data
+//! categories, recipients and security measures, so a Dutch or German DPO reads no English.
+//! The English texts in `purposes` are the keys; a text without a translation stays English and
+//! a test keeps the tables complete.
+
+/// (English, Dutch, German).
+type Row = (&'static str, &'static str, &'static str);
+
+static TEXTS: &[Row] = &[
+    // Purposes.
+    (
+        "Receiving and administering applications for a vacancy",
+        "Ontvangen en administreren van sollicitaties op een vacature",
+        "Entgegennahme und Verwaltung von Bewerbungen auf eine Stelle",
+    ),
+    (
+        "AI-assisted screening of CVs against a vacancy's requirements; a recruiter decides",
+        "AI-ondersteunde beoordeling van cv's tegen de eisen van een vacature; een recruiter beslist",
+        "KI-gestützte Prüfung von Lebensläufen gegen die Anforderungen einer Stelle; eine Recruiterin oder ein Recruiter entscheidet",
+    ),
+    (
+        "Matching candidates in the talent pool to new vacancies",
+        "Kandidaten uit de talentpool koppelen aan nieuwe vacatures",
+        "Abgleich von Kandidatinnen und Kandidaten im Talentpool mit neuen Stellen",
+    ),
+    (
+        "Drafting personalised messages to candidates; a recruiter approves every message",
+        "Opstellen van persoonlijke berichten aan kandidaten; een recruiter keurt elk bericht goed",
+        "Entwürfe persönlicher Nachrichten an Bewerbende; jede Nachricht gibt eine Person im Recruiting frei",
+    ),
+    (
+        "Planning a new employee's onboarding and learning path",
+        "Plannen van de onboarding en het leerpad van een nieuwe medewerker",
+        "Planung von Onboarding und Lernpfad neuer Mitarbeitender",
+    ),
+    (
+        "Suggesting an onboarding buddy by optimal assignment over skills and teams",
+        "Voorstellen van een onboardingbuddy door optimale toewijzing over vaardigheden en teams",
+        "Vorschlag einer Onboarding-Patenschaft durch optimale Zuordnung nach Fähigkeiten und Teams",
+    ),
+    (
+        "Early warnings that onboarding stalls, for the HR contact to follow up",
+        "Vroege signalen dat de onboarding stokt, zodat de HR-contactpersoon kan opvolgen",
+        "Frühwarnungen, wenn das Onboarding stockt, damit die HR-Ansprechperson nachfassen kann",
+    ),
+    (
+        "Estimating attrition risk of individual employees with explained features",
+        "Inschatten van het vertrekrisico van individuele medewerkers met uitgelegde kenmerken",
+        "Schätzung des Kündigungsrisikos einzelner Mitarbeitender mit erklärten Merkmalen",
+    ),
+    (
+        "Aggregate headcount, funnel and skill-demand figures (groups of at least 5)",
+        "Geaggregeerde cijfers over personeelsomvang, wervingstrechter en vraag naar vaardigheden (groepen van minstens 5)",
+        "Aggregierte Zahlen zu Personalbestand, Bewerbungstrichter und Kompetenzbedarf (Gruppen ab 5 Personen)",
+    ),
+    (
+        "Short pulse surveys on working conditions, reported in groups of at least 5",
+        "Korte pulsmetingen over de werkomstandigheden, gerapporteerd in groepen van minstens 5",
+        "Kurze Pulsbefragungen zu den Arbeitsbedingungen, ausgewertet in Gruppen ab 5 Personen",
+    ),
+    (
+        "Lexicon-based sentiment of free-text survey comments, with the words that drove it",
+        "Sentiment van vrije opmerkingen in enquêtes op basis van een woordenlijst, met de woorden die het bepaalden",
+        "Lexikonbasierte Stimmung freier Kommentare in Befragungen, mit den ausschlaggebenden Wörtern",
+    ),
+    (
+        "Keeping declared and verified skills of employees",
+        "Bijhouden van opgegeven en geverifieerde vaardigheden van medewerkers",
+        "Führen angegebener und bestätigter Fähigkeiten der Mitarbeitenden",
+    ),
+    (
+        "Inferring skills from CVs, project descriptions and feedback, with the evidence",
+        "Afleiden van vaardigheden uit cv's, projectbeschrijvingen en feedback, met het bewijs",
+        "Ableitung von Fähigkeiten aus Lebensläufen, Projektbeschreibungen und Feedback, mit den Belegen",
+    ),
+    (
+        "Gap analyses against roles and personalised learning paths; people and their managers decide what to learn",
+        "Gap-analyses tegen functies en persoonlijke leerpaden; mensen en hun leidinggevenden bepalen wat er geleerd wordt",
+        "Lückenanalysen gegen Rollen und persönliche Lernpfade; die Menschen und ihre Führungskräfte entscheiden, was gelernt wird",
+    ),
+    (
+        "Helping managers draft feedback from recorded observations; the manager writes the final text",
+        "Leidinggevenden helpen feedback op te stellen uit vastgelegde observaties; de leidinggevende schrijft de definitieve tekst",
+        "Unterstützung von Führungskräften beim Entwurf von Feedback aus festgehaltenen Beobachtungen; die Führungskraft schreibt den endgültigen Text",
+    ),
+    (
+        "Flagging biased wording in feedback and skewed ratings across groups",
+        "Signaleren van bevooroordeelde formuleringen in feedback en scheve beoordelingen tussen groepen",
+        "Hinweise auf voreingenommene Formulierungen im Feedback und verzerrte Bewertungen zwischen Gruppen",
+    ),
+    (
+        "Answering employees' HR questions from the company's policies, with sources",
+        "Beantwoorden van HR-vragen van medewerkers uit het beleid van het bedrijf, met bronnen",
+        "Beantwortung von HR-Fragen der Mitarbeitenden aus den Richtlinien des Unternehmens, mit Quellen",
+    ),
+    // Legal bases.
+    (
+        "GDPR art. 6(1)(b): steps prior to or performance of the (employment) contract",
+        "AVG art. 6 lid 1 onder b: maatregelen vóór of uitvoering van de (arbeids)overeenkomst",
+        "DSGVO Art. 6 Abs. 1 lit. b: vorvertragliche Maßnahmen oder Erfüllung des (Arbeits-)Vertrags",
+    ),
+    (
+        "GDPR art. 6(1)(a) and art. 7: explicit opt-in consent",
+        "AVG art. 6 lid 1 onder a en art. 7: uitdrukkelijke toestemming (opt-in)",
+        "DSGVO Art. 6 Abs. 1 lit. a und Art. 7: ausdrückliche Einwilligung (Opt-in)",
+    ),
+    (
+        "GDPR art. 6(1)(f): legitimate interest (balancing test documented in the DPIA)",
+        "AVG art. 6 lid 1 onder f: gerechtvaardigd belang (belangenafweging vastgelegd in de DPIA)",
+        "DSGVO Art. 6 Abs. 1 lit. f: berechtigtes Interesse (Abwägung in der DSFA dokumentiert)",
+    ),
+    (
+        "GDPR art. 6(1)(c): legal obligation (non-discrimination law, EU AI Act art. 10)",
+        "AVG art. 6 lid 1 onder c: wettelijke verplichting (gelijkebehandelingswetgeving, EU AI-verordening art. 10)",
+        "DSGVO Art. 6 Abs. 1 lit. c: rechtliche Verpflichtung (Gleichbehandlungsrecht, EU-KI-Verordnung Art. 10)",
+    ),
+    // Data categories.
+    ("identification", "identificatie", "Identifikation"),
+    ("contact details", "contactgegevens", "Kontaktdaten"),
+    ("application", "sollicitatie", "Bewerbung"),
+    ("CV", "cv", "Lebenslauf"),
+    ("work history", "werkervaring", "Berufserfahrung"),
+    ("education", "opleiding", "Ausbildung"),
+    ("skills", "vaardigheden", "Fähigkeiten"),
+    ("languages", "talen", "Sprachen"),
+    ("preferences", "voorkeuren", "Präferenzen"),
+    ("language preference", "taalvoorkeur", "Sprachpräferenz"),
+    ("role", "functie", "Rolle"),
+    ("start date", "startdatum", "Eintrittsdatum"),
+    ("team", "team", "Team"),
+    ("interests", "interesses", "Interessen"),
+    ("onboarding progress", "voortgang van de onboarding", "Onboarding-Fortschritt"),
+    ("check-in answers", "antwoorden op check-ins", "Antworten auf Check-ins"),
+    ("tenure", "diensttijd", "Betriebszugehörigkeit"),
+    ("engagement scores", "betrokkenheidsscores", "Engagement-Werte"),
+    ("absence", "verzuim", "Abwesenheit"),
+    ("department", "afdeling", "Abteilung"),
+    ("pseudonymised events", "gepseudonimiseerde gebeurtenissen", "pseudonymisierte Ereignisse"),
+    ("survey answers", "antwoorden op enquêtes", "Antworten auf Befragungen"),
+    ("survey comments", "opmerkingen in enquêtes", "Kommentare in Befragungen"),
+    ("proficiency levels", "niveaus", "Kompetenzstufen"),
+    ("free text", "vrije tekst", "Freitext"),
+    ("inferred skills", "afgeleide vaardigheden", "abgeleitete Fähigkeiten"),
+    ("roles", "functies", "Rollen"),
+    ("learning paths", "leerpaden", "Lernpfade"),
+    ("feedback", "feedback", "Feedback"),
+    ("goals", "doelen", "Ziele"),
+    ("feedback text", "feedbacktekst", "Feedbacktext"),
+    ("ratings", "beoordelingen", "Bewertungen"),
+    ("questions", "vragen", "Fragen"),
+    ("conversation", "gesprek", "Gespräch"),
+    // Recipients.
+    ("recruiters", "recruiters", "Recruiting"),
+    ("hiring managers", "aannemende leidinggevenden", "einstellende Führungskräfte"),
+    ("hrmesh analytics (pseudonymised)", "hrmesh analytics (gepseudonimiseerd)", "hrmesh Analytics (pseudonymisiert)"),
+    ("HR department", "HR-afdeling", "Personalabteilung"),
+    ("team lead", "teamleider", "Teamleitung"),
+    ("management (aggregates only)", "directie (alleen totalen)", "Geschäftsleitung (nur Aggregate)"),
+    ("works council (aggregates only)", "ondernemingsraad (alleen totalen)", "Betriebsrat (nur Aggregate)"),
+    ("HR department (aggregates only)", "HR-afdeling (alleen totalen)", "Personalabteilung (nur Aggregate)"),
+    ("manager", "leidinggevende", "Führungskraft"),
+    ("employee", "medewerker", "Mitarbeitende Person"),
+    ("HR department (escalations)", "HR-afdeling (escalaties)", "Personalabteilung (Eskalationen)"),
+    // Data subjects.
+    ("candidates", "kandidaten", "Bewerbende"),
+    ("employees", "medewerkers", "Mitarbeitende"),
+    // Security measures.
+    (
+        "pseudonymisation (HMAC-SHA-256, per-purpose keys) before any internal distribution",
+        "pseudonimisering (HMAC-SHA-256, sleutels per doel) vóór elke interne verspreiding",
+        "Pseudonymisierung (HMAC-SHA-256, Schlüssel je Zweck) vor jeder internen Weitergabe",
+    ),
+    (
+        "per-person AES-256-GCM encryption of personal fields at rest (crypto-shredding on erasure)",
+        "versleuteling van persoonsgegevens in opslag met AES-256-GCM per persoon (crypto-shredding bij wissen)",
+        "Verschlüsselung personenbezogener Felder im Ruhezustand mit AES-256-GCM je Person (Crypto-Shredding bei Löschung)",
+    ),
+    (
+        "hash-chained, Merkle-tree audit trail with Ed25519-signed tree heads",
+        "auditlog met hashketen en Merkle-boom, met Ed25519-ondertekende boomkoppen",
+        "Prüfprotokoll mit Hash-Kette und Merkle-Baum, Ed25519-signierte Baumköpfe",
+    ),
+    (
+        "role-based access with audited denials",
+        "toegang op basis van rollen, met vastgelegde weigeringen",
+        "rollenbasierter Zugriff mit protokollierten Ablehnungen",
+    ),
+];
+
+/// `english` in `language` (`nl`, `de`); English itself, or a text without a translation,
+/// comes back unchanged.
+pub fn translate(english: &'static str, language: &str) -> &'static str {
+    let Some((_, nl, de)) = TEXTS.iter().find(|(en, _, _)| *en == english) else { return english };
+    match language {
+        "nl" => nl,
+        "de" => de,
+        _ => english,
+    }
+}
+
+/// Whether `english` has a translation (for the completeness test).
+#[cfg(test)]
+pub fn has_translation(english: &str) -> bool {
+    TEXTS.iter().any(|(en, _, _)| *en == english)
+}
