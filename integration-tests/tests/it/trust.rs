@@ -26,6 +26,12 @@ async fn recruiting(app: &TestApp, subject: &str, roles: &[Role]) -> Recruiting 
     RecruitingServiceClient::new(app.authed("recruiting", subject, roles).await)
 }
 
+/// The id of `candidate`'s new application to `job`.
+async fn apply(hr: &mut Recruiting, candidate: &str, job: &str) -> String {
+    let stored = hr.submit_application(application(candidate, job)).await.expect("apply").into_inner();
+    stored.application.expect("stored").application_id
+}
+
 async fn idempotency_keys_are_scoped_per_caller_and_bound_to_their_request(mode: RunMode) {
     let app = TestApp::spawn(mode).await;
     ensure_job(&app, "job-k").await;
@@ -131,14 +137,7 @@ async fn an_overturned_contest_reopens_the_application_and_every_explanation_say
     let app = TestApp::spawn(mode).await;
     ensure_job(&app, "job-c").await;
     let mut hr = recruiting(&app, "hr-1", &[Role::HrAdmin]).await;
-    let id = hr
-        .submit_application(application("cand-c", "job-c"))
-        .await
-        .expect("apply")
-        .into_inner()
-        .application
-        .expect("stored")
-        .application_id;
+    let id = apply(&mut hr, "cand-c", "job-c").await;
     let mut candidate = recruiting(&app, "cand-c", &[Role::Candidate]).await;
     let explain = |lang: &str| pb::ExplainDecisionRequest { application_id: id.clone(), locale: lang.into() };
     // No decision yet: nothing claims one was taken, nothing offers to contest it.
@@ -209,14 +208,7 @@ async fn a_service_token_cannot_change_a_stage_or_approve_outreach() {
     let app = TestApp::spawn(RunMode::Embedded).await;
     ensure_job(&app, "job-s").await;
     let mut hr = recruiting(&app, "hr-1", &[Role::HrAdmin]).await;
-    let id = hr
-        .submit_application(application("cand-s", "job-s"))
-        .await
-        .expect("apply")
-        .into_inner()
-        .application
-        .expect("stored")
-        .application_id;
+    let id = apply(&mut hr, "cand-s", "job-s").await;
     let mut mixed = recruiting(&app, "hr-1", &[Role::HrAdmin, Role::Service]).await;
     let screen = pb::ChangeStageRequest { application_id: id, stage: "screened".into(), rationale: String::new() };
     assert_eq!(mixed.change_stage(screen).await.expect_err("service").code(), Code::PermissionDenied);

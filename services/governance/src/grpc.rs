@@ -155,10 +155,7 @@ impl GovernanceService for Api {
     ) -> Result<Response<pb::AccessExport>, Status> {
         let p = self.acting_for(&request, &request.get_ref().subject, &[Role::Dpo], "RequestAccess").await?;
         let r = request.into_inner();
-        let language = if r.language.is_empty() { "en" } else { r.language.as_str() };
-        if !matches!(language, "en" | "nl" | "de") {
-            return Err(invalid("language", "must be en, nl or de"));
-        }
+        let language = export_language(&r.language)?;
         Ok(Response::new(self.core.access_export(&p.subject, &r.subject, language).await?))
     }
 
@@ -171,10 +168,7 @@ impl GovernanceService for Api {
     ) -> Result<Response<Self::StreamAccessStream>, Status> {
         let p = self.acting_for(&request, &request.get_ref().subject, &[Role::Dpo], "StreamAccess").await?;
         let r = request.into_inner();
-        let language = if r.language.is_empty() { "en" } else { r.language.as_str() };
-        if !matches!(language, "en" | "nl" | "de") {
-            return Err(invalid("language", "must be en, nl or de"));
-        }
+        let language = export_language(&r.language)?;
         let (subject, parts) = self.core.access_parts(&p.subject, &r.subject).await?;
         let summary = crate::core::access_summary(&subject, language, &crate::core::counts(&parts));
         let mut items: Vec<Result<pb::AccessExportPart, Status>> = parts
@@ -331,5 +325,14 @@ impl GovernanceService for Api {
     ) -> Result<Response<pb::AdverseImpactReport>, Status> {
         self.caller(&request, &[Role::Dpo, Role::HrAdmin], "GetAdverseImpactReport").await?;
         Ok(Response::new(self.core.adverse_impact_report().await?))
+    }
+}
+
+/// The language of an access export's summary: `en` (also when empty), `nl` or `de`.
+fn export_language(language: &str) -> Result<&str, Status> {
+    match language {
+        "" => Ok("en"),
+        "en" | "nl" | "de" => Ok(language),
+        _ => Err(invalid("language", "must be en, nl or de")),
     }
 }

@@ -196,6 +196,16 @@ mod part_tests {
     }
 }
 
+/// The request, if it names a person.
+fn named_person(req: ExportPersonDataRequest) -> Result<ExportPersonDataRequest, Status> {
+    if req.subject.trim().is_empty() {
+        let mut v = Violations::default();
+        v.add("subject", "must name the person");
+        return Err(v.into_error().into());
+    }
+    Ok(req)
+}
+
 #[tonic::async_trait]
 impl PersonDataService for ExportApi {
     async fn export_person_data(
@@ -203,12 +213,7 @@ impl PersonDataService for ExportApi {
         request: Request<ExportPersonDataRequest>,
     ) -> Result<Response<ExportPersonDataResponse>, Status> {
         self.service_caller(&request, "ExportPersonData").await?;
-        let req = request.into_inner();
-        if req.subject.trim().is_empty() {
-            let mut v = Violations::default();
-            v.add("subject", "must name the person");
-            return Err(v.into_error().into());
-        }
+        let req = named_person(request.into_inner())?;
         let person = Person { subject: &req.subject, pseudonyms: &req.pseudonyms };
         Ok(Response::new(ExportPersonDataResponse { services: self.export(&person).await? }))
     }
@@ -221,12 +226,7 @@ impl PersonDataService for ExportApi {
         request: Request<ExportPersonDataRequest>,
     ) -> Result<Response<Self::StreamPersonDataStream>, Status> {
         self.service_caller(&request, "StreamPersonData").await?;
-        let req = request.into_inner();
-        if req.subject.trim().is_empty() {
-            let mut v = Violations::default();
-            v.add("subject", "must name the person");
-            return Err(v.into_error().into());
-        }
+        let req = named_person(request.into_inner())?;
         let person = Person { subject: &req.subject, pseudonyms: &req.pseudonyms };
         // Parts of at most ~1 MiB each: no single message grows with the person's data.
         let (sender, receiver) = tokio::sync::mpsc::channel::<Result<PersonDataPart, Status>>(4);
