@@ -79,10 +79,7 @@ impl GovernanceService for Api {
         self.caller(&request, &[Role::Dpo], "GetRecordsOfProcessing").await?;
         let req = request.get_ref();
         let controller = &self.core.ctx.config.tenant;
-        let language = if req.language.is_empty() { "en" } else { req.language.as_str() };
-        if !matches!(language, "en" | "nl" | "de") {
-            return Err(invalid("language", "must be en, nl or de"));
-        }
+        let language = export_language(&req.language)?;
         let (content_type, content) = match pb::ExportFormat::try_from(req.format) {
             Ok(pb::ExportFormat::Json) => ("application/json", purposes::records_json(controller)),
             Ok(pb::ExportFormat::Markdown) => ("text/markdown", purposes::records_markdown(controller, language)),
@@ -328,11 +325,9 @@ impl GovernanceService for Api {
     }
 }
 
-/// The language of an access export's summary: `en` (also when empty), `nl` or `de`.
-fn export_language(language: &str) -> Result<&str, Status> {
-    match language {
-        "" => Ok("en"),
-        "en" | "nl" | "de" => Ok(language),
-        _ => Err(invalid("language", "must be en, nl or de")),
-    }
+/// The language of an export (English when empty), as its code.
+fn export_language(language: &str) -> Result<&'static str, Status> {
+    hrmesh_kit::locale::Locale::of_field("language", language)
+        .map(hrmesh_kit::locale::Locale::code)
+        .map_err(|v| ApiError::InvalidArgument(vec![v]).into())
 }

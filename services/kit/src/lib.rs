@@ -13,6 +13,7 @@ pub mod db;
 pub mod error;
 pub mod events;
 pub mod groups;
+pub mod locale;
 pub mod outbox;
 pub mod peers;
 pub mod privacy;

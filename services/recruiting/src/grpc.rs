@@ -4,6 +4,7 @@ use hrmesh_kit::{
     ApiError, FieldViolation,
     auth::{Principal, Role},
     error::identifier,
+    locale::Locale,
     service::ServiceContext,
     time,
 };
@@ -74,11 +75,8 @@ impl Api {
 }
 
 fn locale(value: &str) -> Result<String, ApiError> {
-    match value {
-        "" => Ok("en".into()),
-        "en" | "nl" | "de" => Ok(value.into()),
-        _ => Err(ApiError::InvalidArgument(vec![FieldViolation::new("locale", "must be en, nl or de")])),
-    }
+    let locale = Locale::of_locale(value).map_err(|v| ApiError::InvalidArgument(vec![v]))?;
+    Ok(locale.code().to_owned())
 }
 
 #[tonic::async_trait]

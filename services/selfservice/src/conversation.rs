@@ -1,54 +1,33 @@
 //! Conversations with the assistant: opened in the employee's language, with `ConversationOpened`.
 
 use hrmesh_kit::{
-    ApiError, FieldViolation, Violations, error::identifier, events::raw_topic, outbox, service::ServiceContext, time,
+    ApiError, Violations, error::identifier, events::raw_topic, locale::Locale, outbox, service::ServiceContext, time,
 };
 use hrmesh_proto::selfservice::v1::{Conversation, ConversationOpened, OpenConversationRequest};
 
 /// Processing purpose of assistant conversations.
 pub const PURPOSE: &str = "selfservice.assistant";
 
-/// Languages the assistant speaks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Language {
-    Dutch,
-    German,
-    English,
-}
-
-impl Language {
-    fn parse(value: &str) -> Result<Self, FieldViolation> {
-        match value {
-            "nl" => Ok(Language::Dutch),
-            "de" => Ok(Language::German),
-            "en" => Ok(Language::English),
-            _ => Err(FieldViolation::new("language", "must be one of nl, de, en")),
-        }
-    }
-
-    fn code(self) -> &'static str {
-        match self {
-            Language::Dutch => "nl",
-            Language::German => "de",
-            Language::English => "en",
-        }
-    }
-
-    /// The assistant's first words.
-    pub fn greeting(self) -> &'static str {
-        match self {
-            Language::Dutch => "Hallo! Ik ben de HR-assistent. Waarmee kan ik je helpen?",
-            Language::German => "Hallo! Ich bin der HR-Assistent. Wobei kann ich Ihnen helfen?",
-            Language::English => "Hello! I am the HR assistant. How can I help you?",
-        }
+/// The assistant's first words.
+pub fn greeting(locale: Locale) -> &'static str {
+    match locale {
+        Locale::Nl => "Hallo! Ik ben de HR-assistent. Waarmee kan ik je helpen?",
+        Locale::De => "Hallo! Ich bin der HR-Assistent. Wobei kann ich Ihnen helfen?",
+        Locale::En => "Hello! I am the HR assistant. How can I help you?",
     }
 }
 
 /// Validates a request.
-pub fn parse(req: &OpenConversationRequest) -> Result<(String, Language), ApiError> {
+pub fn parse(req: &OpenConversationRequest) -> Result<(String, Locale), ApiError> {
     let mut v = Violations::default();
     let employee_id = v.check(identifier("employee_id", &req.employee_id));
-    let language = v.check(Language::parse(&req.language));
+    // The assistant needs to know which language to greet in: empty is not English here.
+    let language = if req.language.is_empty() {
+        v.add("language", "must be en, nl or de");
+        None
+    } else {
+        v.check(Locale::of_field("language", &req.language))
+    };
     match (employee_id, language) {
         (Some(e), Some(l)) => Ok((e, l)),
         _ => Err(v.into_error()),
@@ -56,7 +35,7 @@ pub fn parse(req: &OpenConversationRequest) -> Result<(String, Language), ApiErr
 }
 
 /// Stores the conversation and its event in one transaction.
-pub async fn open(ctx: &ServiceContext, employee_id: String, language: Language) -> Result<Conversation, ApiError> {
+pub async fn open(ctx: &ServiceContext, employee_id: String, language: Locale) -> Result<Conversation, ApiError> {
     let now = time::now_ms();
     let id = uuid::Uuid::now_v7().to_string();
     let mut tx = ctx.db.begin().await?;
@@ -74,7 +53,7 @@ pub async fn open(ctx: &ServiceContext, employee_id: String, language: Language)
         conversation_id: id,
         employee_id,
         language: language.code().into(),
-        greeting: language.greeting().into(),
+        greeting: greeting(language).into(),
         opened_at: Some(time::timestamp(now)),
     })
 }
@@ -85,14 +64,16 @@ mod tests {
 
     #[test]
     fn greets_in_dutch_german_and_english() {
-        assert!(Language::parse("nl").expect("nl").greeting().contains("Waarmee kan ik je helpen"));
-        assert!(Language::parse("de").expect("de").greeting().contains("Wobei kann ich"));
-        assert!(Language::parse("en").expect("en").greeting().contains("How can I help"));
+        assert!(greeting(Locale::Nl).contains("Waarmee kan ik je helpen"));
+        assert!(greeting(Locale::De).contains("Wobei kann ich"));
+        assert!(greeting(Locale::En).contains("How can I help"));
     }
 
     #[test]
     fn rejects_unsupported_language() {
-        let req = OpenConversationRequest { employee_id: "e1".into(), language: "fr".into() };
-        assert!(matches!(parse(&req), Err(ApiError::InvalidArgument(_))));
+        for language in ["fr", ""] {
+            let req = OpenConversationRequest { employee_id: "e1".into(), language: language.into() };
+            assert!(matches!(parse(&req), Err(ApiError::InvalidArgument(_))), "{language:?}");
+        }
     }
 }

@@ -294,74 +294,6 @@ const INTENT: [&str; 24] = [
 const CONTRAST: [&str; 10] =
     ["maar", "wel", "echter", "aber", "sondern", "jedoch", "doch", "but", "however", "whereas"];
 
-const STOPWORDS: [(Lang, &[&str]); 3] = [
-    (
-        Lang::Nl,
-        &[
-            "de", "het", "een", "en", "van", "ik", "je", "met", "op", "voor", "is", "zijn", "heb", "als", "wij", "bij",
-            "te", "aan", "geen", "niet", "ervaring", "jaar", "wel", "ook",
-        ],
-    ),
-    (
-        Lang::De,
-        &[
-            "der",
-            "die",
-            "das",
-            "und",
-            "ich",
-            "mit",
-            "fur",
-            "ist",
-            "sind",
-            "ein",
-            "eine",
-            "einen",
-            "im",
-            "bei",
-            "wir",
-            "zu",
-            "auf",
-            "nicht",
-            "kein",
-            "keine",
-            "erfahrung",
-            "jahre",
-            "sie",
-            "auch",
-        ],
-    ),
-    (
-        Lang::En,
-        &[
-            "the",
-            "and",
-            "of",
-            "with",
-            "for",
-            "is",
-            "are",
-            "a",
-            "an",
-            "in",
-            "on",
-            "i",
-            "we",
-            "you",
-            "to",
-            "at",
-            "experience",
-            "years",
-            "no",
-            "not",
-            "as",
-            "have",
-            "also",
-            "our",
-        ],
-    ),
-];
-
 /// Precision, recall and F1 counts per language over (sentence, skill) pairs.
 #[derive(Debug, Default, Clone)]
 pub struct Scores {
@@ -413,18 +345,9 @@ pub fn evaluate(t: &crate::taxonomy::Taxonomy, x: &Extractor, tsv: &str) -> Scor
     scores
 }
 
-/// The language with most stop words in the text (English when none).
+/// The language with most stop words in the text (English when none): the kit's one detector.
 pub fn detect(text: &str) -> Lang {
-    let mut counts = [0usize; 3];
-    for t in tokenize_first(text, 2000) {
-        for (lang, words) in STOPWORDS {
-            if words.contains(&t.folded.as_str()) {
-                counts[lang.index()] += 1;
-            }
-        }
-    }
-    let best = (0..3).max_by_key(|&i| (counts[i], usize::from(i == 0))).unwrap_or(0);
-    Lang::ALL[best]
+    Lang::detect(text)
 }
 
 /// A candidate match before overlap resolution.

@@ -68,14 +68,7 @@ fn text(v: &mut Violations, field: &str, text: &str) -> Option<String> {
 }
 
 fn language(v: &mut Violations, field: &str, value: &str) -> Option<Lang> {
-    if value.is_empty() {
-        return None;
-    }
-    let parsed = Lang::parse(value);
-    if parsed.is_none() {
-        v.add(field, "must be en, nl or de (or empty to detect it)");
-    }
-    parsed
+    v.check(Lang::optional(field, value)).flatten()
 }
 
 fn limit(value: u32, default: u32, max: u32) -> usize {

@@ -299,33 +299,9 @@ fn language_line(line: &str) -> Option<LanguageSkill> {
     Some(LanguageSkill { language: code.to_owned(), level })
 }
 
+/// The CV's language, by the one detector hrmesh has.
 fn detect_language(text: &str) -> &'static str {
-    let words: Vec<String> = text.split(|c: char| !c.is_alphabetic()).take(3000).map(str::to_lowercase).collect();
-    let count = |list: &[&str]| words.iter().filter(|w| list.contains(&w.as_str())).count();
-    let nl =
-        count(&["de", "het", "een", "en", "van", "ik", "met", "bij", "werkervaring", "opleiding", "heden", "voor"]);
-    let de = count(&[
-        "der",
-        "die",
-        "das",
-        "und",
-        "ich",
-        "mit",
-        "bei",
-        "berufserfahrung",
-        "ausbildung",
-        "seit",
-        "für",
-        "von",
-    ]);
-    let en = count(&["the", "and", "of", "with", "at", "experience", "education", "present", "for", "in", "i", "to"]);
-    if nl >= de && nl > en {
-        "nl"
-    } else if de > nl && de > en {
-        "de"
-    } else {
-        "en"
-    }
+    hrmesh_kit::locale::Locale::detect(text).code()
 }
 
 /// A phone number inside a line: the longest run of digits, spaces and `+-()/.` with at least
