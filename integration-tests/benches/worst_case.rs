@@ -30,7 +30,7 @@ fn random_words(bytes: usize) -> String {
         x ^= x << 17;
         let len = 3 + (x % 12) as usize;
         for i in 0..len {
-            out.push(char::from(b'a' + ((x >> (i * 5)) % 26) as u8));
+            out.push(char::from(b'a' + ((x >> ((i * 5) % 60)) % 26) as u8));
         }
         out.push(' ');
     }

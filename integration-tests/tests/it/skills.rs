@@ -73,7 +73,7 @@ async fn profiles_keep_every_source_history_and_consent_gated_inference(mode: Ru
     };
     let refused = own.infer_skills(infer.clone()).await.expect_err("no consent yet");
     assert_eq!(refused.code(), Code::FailedPrecondition, "{refused:?}");
-    for (text, field) in [(String::new(), "text"), ("x".repeat((256 << 10) + 1), "text")] {
+    for (text, field) in [(String::new(), "text"), ("x".repeat((128 << 10) + 1), "text")] {
         let status = own.infer_skills(pb::InferSkillsRequest { text, ..infer.clone() }).await.expect_err("bad text");
         assert_eq!(field_violations(&status), [field]);
     }

@@ -1,5 +1,5 @@
 //! Worst-case skill extraction latency: hostile inputs of the largest size `ExtractSkills`
-//! accepts (`MAX_TEXT_BYTES`, 256 KiB) and a long Dutch CV, with the built-in taxonomy and, when ESCO data is found,
+//! accepts (`MAX_TEXT_BYTES`, 128 KiB) and a long Dutch CV, with the built-in taxonomy and, when ESCO data is found,
 //! with ESCO merged in (as the service runs). Every case should stay under 100 ms in release.
 //!
 //! Run: `cargo bench -p hrmesh-skills --bench extract_worst_case` (ESCO from $HRMESH_ESCO_DIR
@@ -59,17 +59,17 @@ fn cases() -> Vec<(&'static str, String, Option<Lang>)> {
     }
     let compounds = "lasservaringkennisdiplomaschweissenerfahrungpas ";
     vec![
-        ("256 KiB single word, nl", fill("lassen", MIB), Some(Lang::Nl)),
-        ("256 KiB single word, de", fill("schweißen", MIB), Some(Lang::De)),
-        ("256 KiB single word, detected", fill("a", MIB), None),
-        ("256 KiB random words, nl", random_words(MIB), Some(Lang::Nl)),
-        ("256 KiB random words, detected", random_words(MIB), None),
+        ("128 KiB single word, nl", fill("lassen", MIB), Some(Lang::Nl)),
+        ("128 KiB single word, de", fill("schweißen", MIB), Some(Lang::De)),
+        ("128 KiB single word, detected", fill("a", MIB), None),
+        ("128 KiB random words, nl", random_words(MIB), Some(Lang::Nl)),
+        ("128 KiB random words, detected", random_words(MIB), None),
         ("13 KB Dutch CV, detected", cv, None),
-        ("256 KiB compound-like words (47 letters), nl", fill(compounds, MIB), Some(Lang::Nl)),
-        ("256 KiB compound-like words (47 letters), de", fill(compounds, MIB), Some(Lang::De)),
-        ("256 KiB heftruckcertificaat, nl", fill("heftruckcertificaat ", MIB), Some(Lang::Nl)),
-        ("256 KiB one clause of 'Python', en", fill("Python ", MIB), Some(Lang::En)),
-        ("256 KiB 'geen ervaring met SAP', nl", fill("geen ervaring met SAP, ", MIB), Some(Lang::Nl)),
+        ("128 KiB compound-like words (47 letters), nl", fill(compounds, MIB), Some(Lang::Nl)),
+        ("128 KiB compound-like words (47 letters), de", fill(compounds, MIB), Some(Lang::De)),
+        ("128 KiB heftruckcertificaat, nl", fill("heftruckcertificaat ", MIB), Some(Lang::Nl)),
+        ("128 KiB one clause of 'Python', en", fill("Python ", MIB), Some(Lang::En)),
+        ("128 KiB 'geen ervaring met SAP', nl", fill("geen ervaring met SAP, ", MIB), Some(Lang::Nl)),
     ]
 }
 

@@ -34,7 +34,7 @@ const PRIVILEGED: [Role; 3] = [Role::HrAdmin, Role::Manager, Role::Service];
 const ANYONE: [Role; 6] = [Role::HrAdmin, Role::Manager, Role::Employee, Role::Candidate, Role::Dpo, Role::Service];
 const PEOPLE: [Role; 4] = [Role::HrAdmin, Role::Manager, Role::Employee, Role::Service];
 /// Largest text extraction accepts (a long CV is ~20 KiB).
-pub const MAX_TEXT_BYTES: usize = 256 << 10;
+pub const MAX_TEXT_BYTES: usize = 128 << 10;
 /// Purpose of gap analyses and learning paths.
 pub const DEVELOPMENT_PURPOSE: &str = "skills.development";
 /// Most skill sets one MatchProfiles call scores.
@@ -59,7 +59,7 @@ fn text(v: &mut Violations, field: &str, text: &str) -> Option<String> {
     } else if text.len() > MAX_TEXT_BYTES {
         v.add(
             field,
-            format!("is {} bytes; at most {MAX_TEXT_BYTES} bytes (256 KiB) are accepted: split the text", text.len()),
+            format!("is {} bytes; at most {MAX_TEXT_BYTES} bytes (128 KiB) are accepted: split the text", text.len()),
         );
         None
     } else {

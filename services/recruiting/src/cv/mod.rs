@@ -19,7 +19,7 @@ pub use text::parse_text;
 pub const MAX_CV_BYTES: usize = 10 * 1024 * 1024;
 /// Most text read from a document: a long CV has 20 KB, so more is not a CV (and would cost
 /// the skills service and matching work for nothing).
-pub const MAX_TEXT_BYTES: usize = 200 * 1024;
+pub const MAX_TEXT_BYTES: usize = 128 * 1024;
 
 /// A calendar month.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
