@@ -139,20 +139,24 @@ const STOPWORDS: [(Locale, &[&str]); 3] = [
     ),
 ];
 
-/// Lower case without diacritics, as the stop words are written.
-fn fold(word: &str) -> String {
-    word.chars()
-        .flat_map(char::to_lowercase)
-        .map(|c| match c {
-            'ä' | 'à' | 'á' | 'â' => "a".to_owned(),
-            'ö' | 'ó' | 'ô' => "o".to_owned(),
-            'ü' | 'ú' | 'û' => "u".to_owned(),
-            'é' | 'è' | 'ê' | 'ë' => "e".to_owned(),
-            'ï' | 'í' | 'î' => "i".to_owned(),
-            'ß' => "ss".to_owned(),
-            c => c.to_string(),
-        })
-        .collect()
+/// Lower case with diacritics folded (ß → ss, ä → a, é → e): how words are compared across
+/// spellings, here and in skill extraction.
+pub fn fold(word: &str) -> String {
+    let mut out = String::with_capacity(word.len());
+    for c in word.chars().flat_map(char::to_lowercase) {
+        match c {
+            'ß' => out.push_str("ss"),
+            'ä' | 'à' | 'á' | 'â' | 'ã' | 'å' => out.push('a'),
+            'ö' | 'ò' | 'ó' | 'ô' | 'õ' | 'ø' => out.push('o'),
+            'ü' | 'ù' | 'ú' | 'û' => out.push('u'),
+            'é' | 'è' | 'ê' | 'ë' => out.push('e'),
+            'ï' | 'í' | 'ì' | 'î' | 'ı' => out.push('i'),
+            'ç' => out.push('c'),
+            'ñ' => out.push('n'),
+            _ => out.push(c),
+        }
+    }
+    out
 }
 
 impl Locale {

@@ -16,6 +16,7 @@ use std::{
     ops::Range,
 };
 
+use hrmesh_kit::locale::fold;
 use rust_stemmers::{Algorithm, Stemmer};
 
 use crate::{
@@ -160,25 +161,6 @@ fn stemmer(lang: Lang) -> Stemmer {
     })
 }
 
-/// Lower-case with diacritics folded (ß → ss, ä → a, é → e) for matching.
-fn fold(word: &str) -> String {
-    let mut out = String::with_capacity(word.len());
-    for c in word.chars().flat_map(char::to_lowercase) {
-        match c {
-            'ß' => out.push_str("ss"),
-            'ä' | 'à' | 'á' | 'â' | 'ã' | 'å' => out.push('a'),
-            'ö' | 'ò' | 'ó' | 'ô' | 'õ' | 'ø' => out.push('o'),
-            'ü' | 'ù' | 'ú' | 'û' => out.push('u'),
-            'é' | 'è' | 'ê' | 'ë' => out.push('e'),
-            'ï' | 'í' | 'ì' | 'î' | 'ı' => out.push('i'),
-            'ç' => out.push('c'),
-            'ñ' => out.push('n'),
-            _ => out.push(c),
-        }
-    }
-    out
-}
-
 /// A token of the text: its byte span, original text and folded form.
 #[derive(Debug, Clone)]
 struct Token<'a> {
@@ -199,11 +181,6 @@ impl<'a> Token<'a> {
 
 /// Words: runs of letters and digits, keeping a trailing `+`/`#` (C++, C#).
 fn tokenize(text: &str) -> Vec<Token<'_>> {
-    tokenize_first(text, usize::MAX)
-}
-
-/// The first `limit` words of the text.
-fn tokenize_first(text: &str, limit: usize) -> Vec<Token<'_>> {
     let mut tokens = Vec::new();
     let mut start = None;
     let mut iter = text.char_indices().peekable();
@@ -224,9 +201,6 @@ fn tokenize_first(text: &str, limit: usize) -> Vec<Token<'_>> {
             }
             tokens.push(Token::new(text, s..end));
             start = None;
-            if tokens.len() == limit {
-                return tokens;
-            }
         }
     }
     if let Some(s) = start {
