@@ -54,13 +54,13 @@ impl Api {
         Ok((row.try_get(0)?, row.try_get(1)?))
     }
 
-    /// The candidate's current match for the job, if they consented to screening and have a CV.
+    /// The candidate's current match explanation for the job in every language the candidate may
+    /// read it in, with the hash of the matching input, if they consented to screening and have a CV.
     async fn screened(
         &self,
         candidate: &str,
         job_id: &str,
-        lang: &str,
-    ) -> Result<Option<(matching::Scored, String)>, ApiError> {
+    ) -> Result<Option<(decisions::Explanations, String)>, ApiError> {
         let (allowed, _) = self.ctx.consent.check(candidate, decisions::SCREENING).await?;
         if !allowed {
             return Ok(None);
@@ -68,9 +68,15 @@ impl Api {
         let Ok(job) = jobs::get(&self.ctx, job_id).await else { return Ok(None) };
         let profiles = candidates::blind_profiles(&self.ctx, &[candidate.to_owned()]).await?;
         let Some((profile, _)) = profiles.get(candidate) else { return Ok(None) };
-        let hash = shortlist::input_hash(&job, profile);
-        let scored = matching::score(&self.ctx, &job, &[(candidate.to_owned(), profile.clone())], lang).await?;
-        Ok(scored.into_iter().next().map(|s| (s, hash)))
+        let input = [(candidate.to_owned(), profile.clone())];
+        let mut explanations = decisions::Explanations::default();
+        for locale in Locale::ALL {
+            // Skill labels come from skills in the asked language: one scoring per language.
+            let scored = matching::score(&self.ctx, &job, &input, locale.code()).await?;
+            let Some(scored) = scored.into_iter().next() else { return Ok(None) };
+            explanations.set(locale.code(), &scored.explanation);
+        }
+        Ok(Some((explanations, shortlist::input_hash(&job, profile))))
     }
 }
 
@@ -306,13 +312,7 @@ impl RecruitingService for Api {
         let req = request.get_ref();
         let (candidate, job) = self.application(&req.application_id).await?;
         // What the decision-maker saw, kept in every language the candidate may read it in.
-        let mut screened: Option<(decisions::Explanations, String)> = None;
-        for lang in ["en", "nl", "de"] {
-            if let Some((scored, hash)) = self.screened(&candidate, &job, lang).await? {
-                let entry = screened.get_or_insert_with(|| (decisions::Explanations::default(), hash));
-                entry.0.set(lang, &scored.explanation);
-            }
-        }
+        let screened = self.screened(&candidate, &job).await?;
         decisions::change_stage(&self.ctx, &caller, authorization.as_ref(), req, screened).await?;
         let app = application::get(&self.ctx, &req.application_id).await?;
         app.map(Response::new).ok_or_else(|| ApiError::NotFound(req.application_id.clone()).into())

@@ -214,8 +214,8 @@ async fn known_skills(
         .enumerate()
         .map(|(i, s)| (format!("must[{i}].skill_id"), s))
         .chain(nice.iter().enumerate().map(|(i, s)| (format!("nice[{i}].skill_id"), s)));
+    let mut client = remote::skills(ctx)?;
     for (field, s) in named {
-        let mut client = remote::skills(ctx)?;
         let request = remote::request(ctx, GetSkillRequest { skill_id: s.skill_id.clone(), locale: String::new() })?;
         match client.get_skill(request).await {
             Ok(_) => {}

@@ -151,22 +151,17 @@ async fn log_recommendations(
     shown: &[(RankedCandidate, String)],
     total: usize,
 ) -> Result<(), ApiError> {
-    let mut fresh = Vec::with_capacity(shown.len());
-    for (c, hash) in shown {
-        let logged = sqlx::query(
-            "SELECT 1 FROM logged_recommendations WHERE job_id = $1 AND candidate_id = $2 AND input_hash = $3",
-        )
-        .bind(&job.job_id)
-        .bind(&c.candidate_id)
-        .bind(hash)
-        .fetch_optional(ctx.db.pool())
-        .await?;
-        if logged.is_none() {
-            fresh.push((c, hash));
-        }
-    }
+    // What was logged for this job already, read once (a shortlist can show 1,000 candidates).
+    let logged: std::collections::HashSet<(String, String)> =
+        sqlx::query("SELECT candidate_id, input_hash FROM logged_recommendations WHERE job_id = $1")
+            .bind(&job.job_id)
+            .fetch_all(ctx.db.pool())
+            .await?
+            .iter()
+            .map(|row| Ok((row.try_get(0)?, row.try_get(1)?)))
+            .collect::<Result<_, sqlx::Error>>()?;
+    let fresh = shown.iter().filter(|(c, hash)| !logged.contains(&(c.candidate_id.clone(), hash.clone())));
     let requests: Vec<(String, String, RecordDecisionRequest)> = fresh
-        .into_iter()
         .map(|(c, hash)| {
             let request = RecordDecisionRequest {
                 subject: c.candidate_id.clone(),
