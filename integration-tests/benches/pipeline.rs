@@ -7,6 +7,8 @@
 //! (platform needs HRMESH_BENCH_KAFKA=host:port and PostgreSQL on 127.0.0.1:5432).
 #![allow(clippy::print_stdout, clippy::unwrap_used, missing_docs)]
 
+mod support;
+
 use std::{
     collections::HashMap,
     time::{Duration, Instant},
@@ -14,7 +16,7 @@ use std::{
 
 use hrmesh_kit::{
     auth::{Role, TokenIssuer},
-    config::{AuthKey, Config, KeyAlgorithm, Mode, Secret},
+    config::{Config, Mode},
     db::Database,
     events::{EventSource, governed_topic, raw_topic, record},
     outbox, runtime,
@@ -38,14 +40,7 @@ fn event(source: &EventSource, i: usize) -> Envelope {
 }
 
 async fn config(mode: Mode, dir: &std::path::Path) -> Config {
-    let mut config = Config { data_dir: dir.to_path_buf(), tenant: "acme".into(), ..Config::default() };
-    config.grpc.port = 0;
-    config.grpc.drain_grace_ms = 0;
-    config.auth.keys =
-        vec![AuthKey { kid: "b".into(), algorithm: KeyAlgorithm::HS256, key: Secret::new("b".repeat(32)) }];
-    config.governance.pseudonym_key = Secret::new("p".repeat(32));
-    config.governance.signing_key = Secret::new("s".repeat(32));
-    config.privacy.master_key = Secret::new("m".repeat(32));
+    let mut config = support::embedded_config(dir);
     if mode == Mode::Platform {
         let unique = uuid::Uuid::now_v7().simple().to_string();
         let base =

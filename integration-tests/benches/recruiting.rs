@@ -6,12 +6,13 @@
 //! `scripts/bench-recruiting.sh [candidates]` (default 1000).
 #![allow(clippy::print_stdout, clippy::unwrap_used, missing_docs)]
 
+mod support;
+
 use std::time::{Duration, Instant};
 
 use futures_util::StreamExt;
 use hrmesh_kit::{
     auth::{Role, TokenIssuer},
-    config::{AuthKey, Config, KeyAlgorithm, Secret},
     runtime,
 };
 use hrmesh_proto::{
@@ -68,14 +69,7 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
 async fn main() {
     let n: usize = std::env::args().skip(1).find_map(|a| a.parse().ok()).unwrap_or(1000);
     let dir = tempfile::tempdir().unwrap();
-    let mut config = Config { data_dir: dir.path().to_path_buf(), tenant: "acme".into(), ..Config::default() };
-    config.grpc.port = 0;
-    config.grpc.drain_grace_ms = 0;
-    config.auth.keys =
-        vec![AuthKey { kid: "b".into(), algorithm: KeyAlgorithm::HS256, key: Secret::new("b".repeat(32)) }];
-    config.governance.pseudonym_key = Secret::new("p".repeat(32));
-    config.governance.signing_key = Secret::new("s".repeat(32));
-    config.privacy.master_key = Secret::new("m".repeat(32));
+    let config = support::embedded_config(dir.path());
 
     // The parser alone.
     let texts: Vec<String> = (0..n).map(cv_text).collect();

@@ -6,11 +6,12 @@
 //! `scripts/bench-worst-case.sh [calls]` (default 200 unrelated calls per phase).
 #![allow(clippy::print_stdout, clippy::unwrap_used, missing_docs)]
 
+mod support;
+
 use std::time::{Duration, Instant};
 
 use hrmesh_kit::{
     auth::{Role, TokenIssuer},
-    config::{AuthKey, Config, KeyAlgorithm, Secret},
     runtime,
 };
 use hrmesh_proto::skills::v1::{ExtractSkillsRequest, GetSkillRequest, skills_service_client::SkillsServiceClient};
@@ -67,14 +68,7 @@ async fn unrelated_calls(client: &Client, n: usize) -> Vec<f64> {
 async fn main() {
     let n: usize = std::env::args().skip(1).find_map(|a| a.parse().ok()).unwrap_or(200);
     let dir = tempfile::tempdir().unwrap();
-    let mut config = Config { data_dir: dir.path().to_path_buf(), tenant: "acme".into(), ..Config::default() };
-    config.grpc.port = 0;
-    config.grpc.drain_grace_ms = 0;
-    config.auth.keys =
-        vec![AuthKey { kid: "b".into(), algorithm: KeyAlgorithm::HS256, key: Secret::new("b".repeat(32)) }];
-    config.governance.pseudonym_key = Secret::new("p".repeat(32));
-    config.governance.signing_key = Secret::new("s".repeat(32));
-    config.privacy.master_key = Secret::new("m".repeat(32));
+    let config = support::embedded_config(dir.path());
     let running = runtime::start(config.clone(), &hrmesh::all_services()).await.unwrap();
     let token = TokenIssuer::from_config(&config.auth)
         .unwrap()
