@@ -4,18 +4,18 @@
 use std::{env, fs, path::PathBuf};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let files = [
-        "hrmesh/events/v1/events.proto",
-        "hrmesh/recruiting/v1/recruiting.proto",
-        "hrmesh/onboarding/v1/onboarding.proto",
-        "hrmesh/analytics/v1/analytics.proto",
-        "hrmesh/engagement/v1/engagement.proto",
-        "hrmesh/skills/v1/skills.proto",
-        "hrmesh/performance/v1/performance.proto",
-        "hrmesh/selfservice/v1/selfservice.proto",
-        "hrmesh/governance/v1/governance.proto",
-        "hrmesh/privacy/v1/privacy.proto",
-    ];
+    // Every `hrmesh/<package>/v1/*.proto`: a new service's proto needs no line here.
+    let mut files = Vec::new();
+    for package in fs::read_dir("hrmesh")? {
+        let dir = package?.path().join("v1");
+        for file in fs::read_dir(&dir)? {
+            let path = file?.path();
+            if path.extension().is_some_and(|e| e == "proto") {
+                files.push(path.to_string_lossy().into_owned());
+            }
+        }
+    }
+    files.sort();
     println!("cargo:rerun-if-changed=hrmesh");
     let descriptors = protox::compile(files, ["."])?;
     let out = PathBuf::from(env::var("OUT_DIR")?);

@@ -18,12 +18,15 @@ import re
 import subprocess
 import sys
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import registry  # noqa: E402
+
 import jsonschema
 import yaml
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CHART = os.path.join(ROOT, "helm", "hrmesh")
-SERVICES = ["governance", "recruiting", "onboarding", "analytics", "engagement", "skills", "performance", "selfservice"]
+SERVICES = registry.services()
 GOVERNANCE_ONLY_ENV = {"HRMESH_GOVERNANCE__PSEUDONYM_KEY", "HRMESH_GOVERNANCE__SIGNING_KEY"}
 SECRET_ENV = GOVERNANCE_ONLY_ENV | {"HRMESH_PRIVACY__MASTER_KEY", "HRMESH_AUTH__SERVICE_TOKEN"}
 

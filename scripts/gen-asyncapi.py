@@ -22,9 +22,12 @@ import os
 import re
 import sys
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import registry  # noqa: E402
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OUT = os.path.join(ROOT, "deploy", "asyncapi.yaml")
-DOMAIN_SERVICES = ["recruiting", "onboarding", "analytics", "engagement", "skills", "performance", "selfservice"]
+DOMAIN_SERVICES = registry.services(domain=True)
 # Consumer groups (each with its dead-letter topic hr.dlq.<group>.v1): governance reads every raw
 # topic, analytics the governed recruiting stream, every domain service hr.governance.v1 (erasure).
 CONSUMER_GROUPS = ["governance", "analytics", "recruiting.reviews", "skills.requisitions"] + [

@@ -21,7 +21,7 @@ source "$RUN_DIR/env"
 token=$("$HRMESH_BIN" token --role hr_admin --subject platform-smoke)
 candidate=$("$HRMESH_BIN" token --role candidate --subject cand-smoke)
 targets=()
-for svc in governance recruiting onboarding analytics engagement skills performance selfservice; do
+for svc in $(python3 scripts/registry.py); do
   var="PLATFORM_PORT_$(echo "$svc" | tr '[:lower:]' '[:upper:]')"
   targets+=("$svc=127.0.0.1:${!var}")
 done

@@ -15,7 +15,7 @@ source scripts/lib.sh
 source scripts/deploy-tools.sh
 
 RUN_DIR="${HRMESH_PLATFORM_DIR:-$HRMESH_CACHE/platform}"
-SERVICES=(governance recruiting onboarding analytics engagement skills performance selfservice)
+mapfile -t SERVICES < <(python3 scripts/registry.py)
 
 if compgen -G "$RUN_DIR/pids/*.pid" >/dev/null; then
   for f in "$RUN_DIR"/pids/*.pid; do

@@ -16,6 +16,7 @@ macro_rules! package {
 }
 
 package!(events, "hrmesh.events.v1");
+package!(people, "hrmesh.people.v1");
 package!(recruiting, "hrmesh.recruiting.v1");
 package!(onboarding, "hrmesh.onboarding.v1");
 package!(analytics, "hrmesh.analytics.v1");
@@ -25,3 +26,29 @@ package!(performance, "hrmesh.performance.v1");
 package!(selfservice, "hrmesh.selfservice.v1");
 package!(governance, "hrmesh.governance.v1");
 package!(privacy, "hrmesh.privacy.v1");
+
+/// The one service registry: every hrmesh service by name, in start order (governance first: it
+/// consumes every other service's raw stream). The binary maps each name to its crate, and tests
+/// check the scripts, the Helm chart and the proto packages against this list.
+pub mod registry {
+    /// The governance service: it reads every raw stream and publishes the governed ones.
+    pub const GOVERNANCE: &str = "governance";
+
+    /// Every service.
+    pub const SERVICES: [&str; 9] = [
+        GOVERNANCE,
+        "people",
+        "recruiting",
+        "onboarding",
+        "analytics",
+        "engagement",
+        "skills",
+        "performance",
+        "selfservice",
+    ];
+
+    /// Services that publish domain events on a raw topic `hr.<name>.v1` for governance.
+    pub fn domain_services() -> impl Iterator<Item = &'static str> {
+        SERVICES.iter().copied().filter(|s| *s != GOVERNANCE)
+    }
+}

@@ -17,9 +17,10 @@
 {{- end -}}
 {{- end -}}
 
-{{/* Every service in start order: governance first (others ask it for consent). */}}
+{{/* Every service in start order: governance first (others ask it for consent). The same list
+as the registry in proto/src/lib.rs; an integration test keeps them equal. */}}
 {{- define "hrmesh.allServices" -}}
-governance recruiting onboarding analytics engagement skills performance selfservice
+governance people recruiting onboarding analytics engagement skills performance selfservice
 {{- end -}}
 
 {{/* Name of one service's objects: (dict "root" $ "svc" "recruiting"). */}}

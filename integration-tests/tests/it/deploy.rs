@@ -478,8 +478,7 @@ fn dashboard_query_reader_understands_the_queries() {
 
 // --------------------------------------------------------------- the platform, for real
 
-const SERVICES: [&str; 8] =
-    ["governance", "recruiting", "onboarding", "analytics", "engagement", "skills", "performance", "selfservice"];
+const SERVICES: [&str; 9] = hrmesh_proto::registry::SERVICES;
 
 /// Every service as its own `hrmesh serve` process, as the Helm chart runs them.
 struct Platform {
@@ -998,7 +997,7 @@ async fn asyncapi_matches_the_protos_and_the_purposes_registry() {
 
     // Which messages are events, as the protos document them.
     let mut raw: BTreeMap<String, BTreeSet<String>> =
-        runtime::DOMAIN_SERVICES.iter().map(|s| ((*s).to_owned(), BTreeSet::new())).collect();
+        hrmesh_proto::registry::domain_services().map(|s| (s.to_owned(), BTreeSet::new())).collect();
     let mut governance_topic = BTreeSet::new();
     let mut in_governance_section = false;
     for (name, message) in &messages {
@@ -1068,7 +1067,7 @@ async fn asyncapi_matches_the_protos_and_the_purposes_registry() {
             governed.entry(service).or_default().insert(event.r#type.clone(), event.fields.iter().cloned().collect());
         }
     }
-    for service in runtime::DOMAIN_SERVICES {
+    for service in hrmesh_proto::registry::domain_services() {
         let expected: BTreeSet<String> = governed.get(service).map(|t| t.keys().cloned().collect()).unwrap_or_default();
         assert_eq!(
             channel_types(&doc, &hrmesh_kit::events::governed_topic(service)),

@@ -10,6 +10,7 @@ mod esco;
 mod flow;
 mod governance;
 mod helpers;
+mod people;
 mod recruiting;
 mod services;
 mod skills;

@@ -14,7 +14,6 @@ use hrmesh_kit::{
     events::GOVERNANCE_TOPIC,
     outbox,
     privacy::ERASURE_PURPOSE,
-    runtime::{ALL_SERVICES, DOMAIN_SERVICES},
     service::ServiceContext,
     time,
 };
@@ -96,7 +95,7 @@ impl Core {
     /// pseudonym (the trail is append-only, so it must not hold ids an erasure has to remove;
     /// the DPO recomputes a person's pseudonym to find what they did).
     pub fn audit_actor(&self, actor: &str) -> String {
-        if ALL_SERVICES.contains(&actor) || actor == hrmesh_kit::peers::SERVICE_SUBJECT {
+        if hrmesh_proto::registry::SERVICES.contains(&actor) || actor == hrmesh_kit::peers::SERVICE_SUBJECT {
             actor.to_owned()
         } else {
             self.audit_pseudonym(actor)
@@ -419,10 +418,9 @@ impl Core {
                 items: items.into_iter().map(|(kind, count, action)| ErasedRecords { kind, count, action }).collect(),
             });
         }
-        let pending: Vec<String> = DOMAIN_SERVICES
-            .iter()
-            .filter(|s| !services.iter().any(|d| d.service == **s))
-            .map(|s| (*s).to_owned())
+        let pending: Vec<String> = hrmesh_proto::registry::domain_services()
+            .filter(|s| !services.iter().any(|d| d.service == *s))
+            .map(str::to_owned)
             .collect();
         Ok(ErasureReport {
             request_id: request_id.to_owned(),

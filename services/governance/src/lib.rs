@@ -30,7 +30,6 @@ use hrmesh_kit::{
     events::{GOVERNANCE_TOPIC, raw_topic},
     outbox,
     privacy::{Person, PersonData},
-    runtime::DOMAIN_SERVICES,
     service::{ConsumerDef, Service, ServiceContext, ServiceDef, Worker},
 };
 use hrmesh_proto::{
@@ -98,7 +97,7 @@ impl Service for Governance {
     fn consumers(&self) -> Vec<ConsumerDef> {
         vec![ConsumerDef {
             name: NAME.to_owned(),
-            topics: DOMAIN_SERVICES.iter().map(|s| raw_topic(s)).collect(),
+            topics: hrmesh_proto::registry::domain_services().map(raw_topic).collect(),
             handler: Arc::new(enforcement::Enforcer::new(Arc::clone(&self.core))),
         }]
     }

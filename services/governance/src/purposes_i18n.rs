@@ -7,6 +7,45 @@
 type Row = (&'static str, &'static str, &'static str);
 
 static TEXTS: &[Row] = &[
+    // People.
+    (
+        "Keeping the employee directory: org units, job titles and reporting lines",
+        "Bijhouden van het personeelsbestand: organisatie-eenheden, functies en rapportagelijnen",
+        "Führen des Personalverzeichnisses: Organisationseinheiten, Stellenbezeichnungen und Berichtslinien",
+    ),
+    (
+        "Keeping employment contracts and their history",
+        "Bijhouden van arbeidsovereenkomsten en hun geschiedenis",
+        "Führen der Arbeitsverträge und ihrer Historie",
+    ),
+    (
+        "Leave entitlement under the statutory rules, requests and approvals by the line",
+        "Verlofrecht volgens de wettelijke regels, aanvragen en goedkeuring door de leidinggevende",
+        "Urlaubsanspruch nach den gesetzlichen Regeln, Anträge und Genehmigung durch die Führungskraft",
+    ),
+    (
+        "Sickness absence and the statutory follow-up (Wet verbetering poortwachter, EntgFG, BEM); no diagnosis is kept",
+        "Ziekteverzuim en de wettelijke opvolging (Wet verbetering poortwachter, EntgFG, BEM); er wordt geen diagnose bewaard",
+        "Krankheitsbedingte Abwesenheit und die gesetzliche Nachverfolgung (Wet verbetering poortwachter, EntgFG, BEM); es wird keine Diagnose gespeichert",
+    ),
+    (
+        "GDPR art. 6(1)(c) and art. 9(2)(b): obligations of the employer in employment and social security law",
+        "AVG art. 6 lid 1 onder c en art. 9 lid 2 onder b: verplichtingen van de werkgever in het arbeids- en socialezekerheidsrecht",
+        "DSGVO Art. 6 Abs. 1 lit. c und Art. 9 Abs. 2 lit. b: Pflichten des Arbeitgebers im Arbeits- und Sozialrecht",
+    ),
+    ("org unit", "organisatie-eenheid", "Organisationseinheit"),
+    ("job title", "functie", "Stellenbezeichnung"),
+    ("reporting line", "rapportagelijn", "Berichtslinie"),
+    ("contract terms", "arbeidsvoorwaarden", "Vertragsbedingungen"),
+    ("working hours", "arbeidsuren", "Arbeitszeit"),
+    ("leave entitlement", "verlofrecht", "Urlaubsanspruch"),
+    ("leave requests", "verlofaanvragen", "Urlaubsanträge"),
+    (
+        "sickness absence dates (health data, no diagnosis)",
+        "ziekteverzuimdata (gezondheidsgegevens, geen diagnose)",
+        "Daten krankheitsbedingter Abwesenheit (Gesundheitsdaten, keine Diagnose)",
+    ),
+    ("occupational health service", "arbodienst", "betriebsärztlicher Dienst"),
     // Purposes.
     (
         "Receiving and administering applications for a vacancy",

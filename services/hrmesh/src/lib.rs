@@ -2,10 +2,11 @@
 
 use hrmesh_kit::service::ServiceDef;
 
-/// Every hrmesh service, in start order (governance first: it consumes everyone's events).
+/// Every hrmesh service, in the registry's order (`hrmesh_proto::registry::SERVICES`).
 pub fn all_services() -> Vec<ServiceDef> {
     vec![
         hrmesh_governance::definition(),
+        hrmesh_people::definition(),
         hrmesh_recruiting::definition(),
         hrmesh_onboarding::definition(),
         hrmesh_analytics::definition(),
@@ -22,4 +23,13 @@ pub fn service(name: &str) -> Result<ServiceDef, String> {
         let names: Vec<&str> = all_services().iter().map(|d| d.name).collect();
         format!("unknown service {name:?}: choose one of {}", names.join(", "))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_registered_service_has_a_crate_in_registry_order() {
+        let names: Vec<&str> = super::all_services().iter().map(|d| d.name).collect();
+        assert_eq!(names, hrmesh_proto::registry::SERVICES);
+    }
 }

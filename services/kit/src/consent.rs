@@ -80,7 +80,7 @@ impl ConsentClient {
             Ok(None) => {}
             Err(e) => tracing::warn!(error = %e, "consent cache unavailable; asking governance"),
         }
-        let channel = self.peers.channel_to("governance").map_err(ApiError::Internal)?;
+        let channel = self.peers.channel_to(hrmesh_proto::registry::GOVERNANCE).map_err(ApiError::Internal)?;
         let request = self
             .peers
             .request(CheckConsentRequest { subject: subject.to_owned(), purpose: purpose.to_owned() })

@@ -149,6 +149,11 @@ impl Violations {
         ApiError::InvalidArgument(self.0)
     }
 
+    /// Whether nothing was recorded.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
     /// `Err(InvalidArgument)` if anything was recorded.
     pub fn finish(self) -> Result<(), ApiError> {
         if self.0.is_empty() { Ok(()) } else { Err(ApiError::InvalidArgument(self.0)) }

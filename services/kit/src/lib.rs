@@ -10,6 +10,7 @@ pub mod consumer;
 pub mod cpu;
 pub mod crypto;
 pub mod db;
+pub mod directory;
 pub mod error;
 pub mod events;
 pub mod groups;

@@ -54,7 +54,7 @@ impl Peers {
         let local_services: BTreeSet<&str> = local_services.iter().copied().collect();
         let host = if local.ip().is_unspecified() { "127.0.0.1".to_owned() } else { local.ip().to_string() };
         let own = format!("http://{host}:{}", local.port());
-        let endpoints = crate::runtime::ALL_SERVICES
+        let endpoints = hrmesh_proto::registry::SERVICES
             .iter()
             .map(|&s| {
                 let endpoint = if local_services.contains(s) {

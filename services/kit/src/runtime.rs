@@ -30,19 +30,11 @@ use crate::{
     server::GrpcServer,
     service::{ConsumerDef, ServiceContext, ServiceDef},
 };
-use hrmesh_proto::privacy::v1::person_data_service_server::PersonDataServiceServer;
-
-/// Services that publish domain events on a raw topic (governance republishes them governed).
-pub const DOMAIN_SERVICES: [&str; 7] =
-    ["recruiting", "onboarding", "analytics", "engagement", "skills", "performance", "selfservice"];
-
-/// Every service, governance included.
-pub const ALL_SERVICES: [&str; 8] =
-    ["recruiting", "onboarding", "analytics", "engagement", "skills", "performance", "selfservice", "governance"];
+use hrmesh_proto::{privacy::v1::person_data_service_server::PersonDataServiceServer, registry};
 
 /// Every raw and governed topic plus governance's own stream.
 pub fn platform_topics() -> Vec<String> {
-    let mut topics: Vec<String> = DOMAIN_SERVICES.iter().flat_map(|s| [raw_topic(s), governed_topic(s)]).collect();
+    let mut topics: Vec<String> = registry::domain_services().flat_map(|s| [raw_topic(s), governed_topic(s)]).collect();
     topics.push(GOVERNANCE_TOPIC.to_owned());
     topics
 }
@@ -164,7 +156,7 @@ pub async fn start_with(
         if let Some(data) = service.person_data() {
             let holder = Holder { service: def.name, data, db: db.clone(), vault: vault.clone() };
             // Governance erases its own records inline when it takes the request.
-            if def.name != "governance" {
+            if def.name != registry::GOVERNANCE {
                 service_consumers.push(ConsumerDef {
                     name: format!("{}.privacy", def.name),
                     topics: vec![GOVERNANCE_TOPIC.to_owned()],

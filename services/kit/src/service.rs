@@ -8,7 +8,7 @@ use tonic::service::RoutesBuilder;
 
 use crate::{
     auth::Authenticator, bus::EventBus, cache::Cache, config::Config, consent::ConsentClient, consumer::EventHandler,
-    crypto::Vault, db::Database, events::EventSource, peers::Peers, privacy::PersonData,
+    crypto::Vault, db::Database, directory::DirectoryClient, events::EventSource, peers::Peers, privacy::PersonData,
 };
 
 /// Everything a service needs from its environment; the service does not know the run mode.
@@ -27,6 +27,8 @@ pub struct ServiceContext {
     pub consent: ConsentClient,
     /// Seals personal fields at rest with per-person keys.
     pub vault: Vault,
+    /// Reporting lines, for authorization by the organisation.
+    pub directory: DirectoryClient,
     outbox_signal: Arc<Notify>,
 }
 
@@ -48,7 +50,20 @@ impl ServiceContext {
     ) -> Self {
         let events = EventSource { service: name, tenant: config.tenant.clone() };
         let consent = ConsentClient::new(name, config.tenant.clone(), cache.clone(), Arc::clone(&peers));
-        Self { name, config, db, bus, cache, events, peers, consent, vault, outbox_signal: Arc::new(Notify::new()) }
+        let directory = DirectoryClient::new(config.tenant.clone(), cache.clone(), Arc::clone(&peers));
+        Self {
+            name,
+            config,
+            db,
+            bus,
+            cache,
+            events,
+            peers,
+            consent,
+            vault,
+            directory,
+            outbox_signal: Arc::new(Notify::new()),
+        }
     }
 
     /// Commits a transaction that may have written outbox rows and wakes the relay.
@@ -90,6 +105,22 @@ impl ServiceContext {
             return Err(status);
         }
         Ok(())
+    }
+
+    /// Ok if `caller` may act on `person`'s records by the organisation (self, their line as a
+    /// manager, everyone as HR or a service); otherwise PERMISSION_DENIED, audited.
+    pub async fn require_line(
+        &self,
+        caller: &crate::auth::Principal,
+        person: &str,
+        rpc: &str,
+    ) -> Result<(), tonic::Status> {
+        if self.directory.may_act_on(caller, person).await? {
+            return Ok(());
+        }
+        let reason = "you may only act on your own records or your reports' records";
+        self.record_denial(&caller.subject, rpc, reason).await;
+        Err(tonic::Status::permission_denied(reason))
     }
 
     /// Publishes that `by` exported `person`'s data through `rpc`, for the audit trail.

@@ -15,6 +15,43 @@ pub fn timestamp(ms: i64) -> prost_types::Timestamp {
     }
 }
 
+/// Parses an ISO 8601 calendar date (YYYY-MM-DD, leap years included) given in `field`.
+pub fn parse_date(field: &str, value: &str) -> Result<time::Date, crate::FieldViolation> {
+    let invalid = || crate::FieldViolation::new(field, "must be a date like 2026-03-01 (YYYY-MM-DD)");
+    let value = value.trim();
+    let parts: Vec<&str> = value.split('-').collect();
+    let [y, m, d] = parts.as_slice() else {
+        return Err(invalid());
+    };
+    if y.len() != 4 || m.len() != 2 || d.len() != 2 {
+        return Err(invalid());
+    }
+    let (Ok(y), Ok(m), Ok(d)) = (y.parse::<i32>(), m.parse::<u8>(), d.parse::<u8>()) else {
+        return Err(invalid());
+    };
+    let month = time::Month::try_from(m).map_err(|_| invalid())?;
+    let date = time::Date::from_calendar_date(y, month, d).map_err(|_| invalid())?;
+    if !(1900..2100).contains(&y) {
+        return Err(crate::FieldViolation::new(field, "must be a date between 1900-01-01 and 2099-12-31"));
+    }
+    Ok(date)
+}
+
+/// Like [`parse_date`], `None` for an empty value.
+pub fn parse_optional_date(field: &str, value: &str) -> Result<Option<time::Date>, crate::FieldViolation> {
+    if value.trim().is_empty() { Ok(None) } else { parse_date(field, value).map(Some) }
+}
+
+/// A date as YYYY-MM-DD.
+pub fn format_date(date: time::Date) -> String {
+    format!("{:04}-{:02}-{:02}", date.year(), u8::from(date.month()), date.day())
+}
+
+/// Today's date (UTC).
+pub fn today() -> time::Date {
+    time::OffsetDateTime::now_utc().date()
+}
+
 /// Earliest and latest instants a request may carry (2000-01-01 and 2100-01-01, UTC): an HR
 /// record outside them is a mistake, never a date to store (an unset or zero timestamp is 1970).
 const EARLIEST_MS: i64 = 946_684_800_000;
@@ -36,6 +73,23 @@ pub fn parse_timestamp(field: &str, ts: &prost_types::Timestamp) -> Result<i64, 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn accepts_leap_day_only_in_leap_years() {
+        assert!(parse_date("d", "2028-02-29").is_ok());
+        assert!(parse_date("d", "2026-02-29").is_err());
+        assert!(parse_date("d", "2000-02-29").is_ok());
+        assert!(parse_date("d", "2100-02-28").is_err());
+        assert_eq!(parse_date("d", "2026-03-01").map(format_date).as_deref(), Ok("2026-03-01"));
+    }
+
+    #[test]
+    fn rejects_malformed_dates() {
+        for bad in ["", "2026-1-01", "01-03-2026", "2026-13-01", "2026-04-31", "2026-00-10", "2026-03-0x", "+026-03-01"]
+        {
+            assert!(parse_date("d", bad).is_err(), "{bad}");
+        }
+    }
 
     #[test]
     fn request_timestamps_outside_any_hr_record_are_refused() {

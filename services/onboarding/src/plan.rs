@@ -1,7 +1,7 @@
 //! Starting an onboarding: parse, store with its `OnboardingStarted` event.
 
 use hrmesh_kit::{
-    ApiError, FieldViolation, Violations,
+    ApiError, Violations,
     error::{identifier, required_text},
     events::raw_topic,
     outbox,
@@ -13,33 +13,6 @@ use sqlx::Row;
 
 /// Processing purpose of onboarding events.
 pub const PURPOSE: &str = "onboarding.learning_path";
-
-/// Checks an ISO 8601 calendar date (YYYY-MM-DD), leap years included.
-pub fn iso_date(field: &str, value: &str) -> Result<String, FieldViolation> {
-    let invalid = || FieldViolation::new(field, "must be a date like 2026-03-01 (YYYY-MM-DD)");
-    let parts: Vec<&str> = value.split('-').collect();
-    let [y, m, d] = parts.as_slice() else {
-        return Err(invalid());
-    };
-    if y.len() != 4 || m.len() != 2 || d.len() != 2 {
-        return Err(invalid());
-    }
-    let (Ok(y), Ok(m), Ok(d)) = (y.parse::<u32>(), m.parse::<u32>(), d.parse::<u32>()) else {
-        return Err(invalid());
-    };
-    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    let days = match m {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if leap => 29,
-        2 => 28,
-        _ => return Err(invalid()),
-    };
-    if d == 0 || d > days {
-        return Err(invalid());
-    }
-    Ok(value.to_owned())
-}
 
 /// A validated start request.
 #[derive(Debug)]
@@ -54,7 +27,7 @@ impl NewOnboarding {
         let mut v = Violations::default();
         let employee_id = v.check(identifier("employee_id", &req.employee_id));
         let role = v.check(required_text("role", &req.role, 200));
-        let start_date = v.check(iso_date("start_date", &req.start_date));
+        let start_date = v.check(time::parse_date("start_date", &req.start_date).map(time::format_date));
         match (employee_id, role, start_date) {
             (Some(employee_id), Some(role), Some(start_date)) => Ok(Self { employee_id, role, start_date }),
             _ => Err(v.into_error()),
@@ -106,21 +79,6 @@ pub async fn get(ctx: &ServiceContext, employee_id: &str) -> Result<Option<Onboa
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn accepts_leap_day_only_in_leap_years() {
-        assert!(iso_date("d", "2028-02-29").is_ok());
-        assert!(iso_date("d", "2026-02-29").is_err());
-        assert!(iso_date("d", "2000-02-29").is_ok());
-        assert!(iso_date("d", "1900-02-29").is_err());
-    }
-
-    #[test]
-    fn rejects_malformed_dates() {
-        for bad in ["", "2026-1-01", "01-03-2026", "2026-13-01", "2026-04-31", "2026-00-10", "2026-03-0x"] {
-            assert!(iso_date("d", bad).is_err(), "{bad}");
-        }
-    }
 
     #[test]
     fn reports_every_invalid_field() {

@@ -1,0 +1,141 @@
+//! People: the HR core — employees, org units, reporting lines, contracts, leave and sickness
+//! absence. The records every other service's AI works on, and the reporting lines every
+//! service authorizes by.
+
+mod absence;
+mod address;
+pub mod calendar;
+mod contracts;
+pub mod country;
+mod employees;
+pub mod entitlement;
+mod grpc;
+mod import;
+mod leave;
+mod org;
+pub mod purposes;
+pub mod sickness;
+
+use std::sync::Arc;
+
+use hrmesh_kit::{
+    auth::Authenticator,
+    crypto::Vault,
+    privacy::{Person, PersonData, Table, Tables},
+    service::{Service, ServiceContext, ServiceDef},
+};
+use hrmesh_proto::{people::v1::people_service_server::PeopleServiceServer, privacy::v1::ErasedItem};
+use sqlx::{AnyConnection, migrate::Migrator};
+use tonic::{server::NamedService, service::RoutesBuilder};
+
+/// Service name: database schema/file, raw topic `hr.people.v1`, event source.
+pub const NAME: &str = "people";
+
+static MIGRATIONS: Migrator = sqlx::migrate!("./migrations");
+
+/// Rows about a person besides the (sealed) employee record, for access and erasure.
+static RECORDS: Tables = Tables(&[
+    Table {
+        kind: "reporting_lines",
+        table: "reporting_lines",
+        column: "employee_id",
+        erase: hrmesh_kit::privacy::Erase::Delete,
+    },
+    Table { kind: "contracts", table: "contracts", column: "employee_id", erase: hrmesh_kit::privacy::Erase::Delete },
+    Table {
+        kind: "leave_requests",
+        table: "leave_requests",
+        column: "employee_id",
+        erase: hrmesh_kit::privacy::Erase::Delete,
+    },
+    Table {
+        kind: "sick_spells",
+        table: "sick_spells",
+        column: "employee_id",
+        erase: hrmesh_kit::privacy::Erase::Delete,
+    },
+]);
+
+/// How the runtime builds this service.
+pub fn definition() -> ServiceDef {
+    ServiceDef { name: NAME, migrations: &MIGRATIONS, build: |ctx| Ok(Box::new(People { ctx })) }
+}
+
+struct People {
+    ctx: ServiceContext,
+}
+
+impl Service for People {
+    fn register(&self, routes: &mut RoutesBuilder, auth: &Authenticator) -> Vec<&'static str> {
+        routes.add_service(PeopleServiceServer::with_interceptor(grpc::Api::new(self.ctx.clone()), auth.interceptor()));
+        vec![<PeopleServiceServer<grpc::Api> as NamedService>::NAME]
+    }
+
+    fn person_data(&self) -> Option<Arc<dyn PersonData>> {
+        Some(Arc::new(PeopleData))
+    }
+}
+
+/// The employee record with its personal fields opened, plus every other row about the person.
+struct PeopleData;
+
+#[tonic::async_trait]
+impl PersonData for PeopleData {
+    async fn export(
+        &self,
+        conn: &mut AnyConnection,
+        vault: &Vault,
+        person: &Person<'_>,
+    ) -> anyhow::Result<serde_json::Map<String, serde_json::Value>> {
+        let mut out = RECORDS.export(conn, vault, person).await?;
+        let employee = employees::get(vault, conn, person.subject).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+        let employee = match employee {
+            Some(e) => vec![serde_json::json!({
+                "employee_id": e.employee_id,
+                "full_name": e.full_name,
+                "private_email": e.private_email,
+                "phone": e.phone,
+                "birth_date": e.birth_date,
+                "private_address": e.private_address.map(|a| serde_json::json!({
+                    "street": a.street, "house_number": a.house_number, "postcode": a.postcode, "city": a.city, "country": a.country,
+                })),
+                "work_email": e.work_email,
+                "preferred_language": e.preferred_language,
+                "work_country": e.work_country,
+                "work_region": e.work_region,
+                "org_unit_id": e.org_unit_id,
+                "job_title": e.job_title,
+                "manager_id": e.manager_id,
+                "status": e.status,
+            })],
+            None => Vec::new(),
+        };
+        out.insert("employee".into(), serde_json::Value::Array(employee));
+        Ok(out)
+    }
+
+    async fn erase(&self, tx: &mut AnyConnection, person: &Person<'_>) -> anyhow::Result<Vec<ErasedItem>> {
+        let mut items = RECORDS.erase(tx, person).await?;
+        let deleted =
+            sqlx::query("DELETE FROM employees WHERE employee_id = $1").bind(person.subject).execute(&mut *tx).await?;
+        items.push(ErasedItem {
+            kind: "employee".into(),
+            count: u32::try_from(deleted.rows_affected()).unwrap_or(u32::MAX),
+            action: "deleted".into(),
+        });
+        // Other people's records keep their shape without naming the erased person.
+        sqlx::query("UPDATE employees SET manager_id = NULL WHERE manager_id = $1")
+            .bind(person.subject)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("UPDATE reporting_lines SET manager_id = NULL WHERE manager_id = $1")
+            .bind(person.subject)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("UPDATE leave_requests SET decided_by = '[erased]' WHERE decided_by = $1")
+            .bind(person.subject)
+            .execute(&mut *tx)
+            .await?;
+        Ok(items)
+    }
+}
