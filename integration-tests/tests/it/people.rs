@@ -5,9 +5,11 @@ use std::fmt::Write as _;
 
 use hrmesh_kit::auth::Role;
 use hrmesh_proto::people::v1::{
-    DecideLeaveRequest, GetEmployeeRequest, GetLeaveBalanceRequest, ImportEmployeesRequest, ImportReport,
+    Address, ChangeAddressRequest, DecideLeaveRequest, ExplainPayslipRequest, GetEmployeeRequest,
+    GetLeaveBalanceRequest, ImportEmployeesRequest, ImportPayslipsRequest, ImportReport, IssueCertificateRequest,
     ListEmployeesRequest, ListLeaveRequest, ListSicknessRequest, ReportRecoveryRequest, ReportSickRequest,
-    RequestLeaveRequest, SetContractRequest, UpsertEmployeeRequest, people_service_client::PeopleServiceClient,
+    RequestLeaveRequest, SetContractRequest, UpsertEmployeeRequest, VerifyDocumentRequest,
+    people_service_client::PeopleServiceClient,
 };
 use tonic::{Code, service::interceptor::InterceptedService, transport::Channel};
 
@@ -352,10 +354,105 @@ async fn sickness_creates_the_statutory_tasks(mode: RunMode) {
     assert_eq!(listed.spells.len(), 1);
 }
 
+async fn payslips_are_explained_and_certificates_verified(mode: RunMode) {
+    let app = TestApp::spawn(mode).await;
+    let mut hr = people(&app, "hr-1", &[Role::HrAdmin]).await;
+    hire(&mut hr, "boss", "NL", "", "").await;
+    hire(&mut hr, "jan", "NL", "", "boss").await;
+    hr.set_contract(contract("jan", "2021-04-01", 40.0, 5)).await.expect("contract");
+    let export = "employee,period,code,label,kind,amount\n\
+        jan,2026-03,SALARIS,Salaris,earning,3500.00\n\
+        jan,2026-03,OVERWERK,Overwerk,earning,150.00\n\
+        jan,2026-03,LH,Loonheffing,deduction,820.00\n\
+        jan,2026-04,SALARIS,Salaris,earning,3500.00\n\
+        jan,2026-04,LH,Loonheffing,deduction,777.60\n";
+    let bad = export.replace("777.60", "zeven");
+    let refused = hr
+        .import_payslips(ImportPayslipsRequest { content: bad.into_bytes(), dry_run: false })
+        .await
+        .expect("report")
+        .into_inner();
+    assert_eq!(refused.errors.len(), 1, "{refused:?}");
+    assert_eq!(refused.errors[0].line, 6);
+    let report = hr
+        .import_payslips(ImportPayslipsRequest { content: export.as_bytes().to_vec(), dry_run: false })
+        .await
+        .expect("import")
+        .into_inner();
+    assert_eq!((report.payslips, report.errors.len()), (2, 0));
+
+    let mut jan = people(&app, "jan", &[Role::Employee]).await;
+    let nl = jan
+        .explain_payslip(ExplainPayslipRequest { employee_id: "jan".into(), ..Default::default() })
+        .await
+        .expect("explain")
+        .into_inner();
+    assert_eq!((nl.period.as_str(), nl.previous_period.as_str(), nl.net), ("2026-04", "2026-03", 272_240));
+    assert_eq!(nl.explanations.len(), 2);
+    let why = nl.difference.join(" ");
+    assert!(why.contains("lager") && why.contains("Overwerk"), "{why}");
+    let en = jan
+        .explain_payslip(ExplainPayslipRequest {
+            employee_id: "jan".into(),
+            period: "2026-04".into(),
+            language: "en".into(),
+        })
+        .await
+        .expect("explain en")
+        .into_inner();
+    assert!(en.difference.join(" ").contains("lower"), "{:?}", en.difference);
+    // Pay is private: not even the manager reads it.
+    let mut boss = people(&app, "boss", &[Role::Manager]).await;
+    let denied = boss.explain_payslip(ExplainPayslipRequest { employee_id: "jan".into(), ..Default::default() }).await;
+    assert_eq!(denied.expect_err("manager").code(), Code::PermissionDenied);
+
+    // A new address, validated per country.
+    let address = |postcode: &str| Address {
+        street: "Oudegracht".into(),
+        house_number: "12a".into(),
+        postcode: postcode.into(),
+        city: "Utrecht".into(),
+        country: "NL".into(),
+    };
+    let change = |postcode: &str| ChangeAddressRequest {
+        employee_id: "jan".into(),
+        address: Some(address(postcode)),
+        effective_from: "2026-05-01".into(),
+    };
+    let bad = jan.change_address(change("12345")).await.expect_err("German postcode in NL");
+    assert_eq!(bad.code(), Code::InvalidArgument);
+    let moved = jan.change_address(change("3511ab")).await.expect("moved").into_inner();
+    assert_eq!(moved.private_address.map(|a| a.postcode), Some("3511 AB".to_owned()));
+
+    // A certificate in German, verified with and without its PDF; a changed PDF is refused.
+    let document = jan
+        .issue_certificate(IssueCertificateRequest { employee_id: "jan".into(), language: "de".into() })
+        .await
+        .expect("certificate")
+        .into_inner();
+    assert!(document.pdf.starts_with(b"%PDF"));
+    let mut bank = people(&app, "svc-bank-portal", &[Role::Service]).await;
+    let verify =
+        |pdf: Vec<u8>| VerifyDocumentRequest { verification_code: document.verification_code.to_lowercase(), pdf };
+    let ok = bank.verify_document(verify(Vec::new())).await.expect("verify").into_inner();
+    assert!(ok.valid, "{ok:?}");
+    assert!(ok.statement.contains("Person jan") && ok.statement.contains("2021-04-01"), "{}", ok.statement);
+    assert!(bank.verify_document(verify(document.pdf.clone())).await.expect("verify pdf").into_inner().valid);
+    let mut tampered = document.pdf.clone();
+    let at = tampered.windows(2).position(|w| w == b"40").expect("hours in the PDF");
+    tampered[at] = b'4';
+    tampered[at + 1] = b'8';
+    let refused = bank.verify_document(verify(tampered)).await.expect("verify tampered").into_inner();
+    assert_eq!((refused.valid, refused.reason.as_str()), (false, "changed_document"));
+    let unknown = VerifyDocumentRequest { verification_code: "0000-0000-0000-0000".into(), pdf: Vec::new() };
+    assert_eq!(bank.verify_document(unknown).await.expect("unknown").into_inner().reason, "unknown_code");
+}
+
 both_modes!(
     import_of_a_company_names_bad_rows_and_is_idempotent,
     managers_act_only_on_their_line,
     leave_years_follow_each_countrys_law,
     leave_is_approved_by_the_line_and_updates_the_balance,
     sickness_creates_the_statutory_tasks,
+    payslips_are_explained_and_certificates_verified,
 );

@@ -33,6 +33,33 @@ static TEXTS: &[Row] = &[
         "AVG art. 6 lid 1 onder c en art. 9 lid 2 onder b: verplichtingen van de werkgever in het arbeids- en socialezekerheidsrecht",
         "DSGVO Art. 6 Abs. 1 lit. c und Art. 9 Abs. 2 lit. b: Pflichten des Arbeitgebers im Arbeits- und Sozialrecht",
     ),
+    (
+        "Keeping the employee's private address for payroll and correspondence",
+        "Bijhouden van het privéadres van de medewerker voor salarisadministratie en correspondentie",
+        "Führen der Privatanschrift der Mitarbeitenden für Lohnabrechnung und Korrespondenz",
+    ),
+    (
+        "Keeping payroll results and explaining payslips to the employee",
+        "Bewaren van salarisgegevens en loonstroken uitleggen aan de medewerker",
+        "Aufbewahren von Abrechnungsergebnissen und Erklären der Lohnabrechnung für die Mitarbeitenden",
+    ),
+    (
+        "GDPR art. 6(1)(b) and (c): the employment contract and tax and social security law (retention duty)",
+        "AVG art. 6 lid 1 onder b en c: de arbeidsovereenkomst en het belasting- en socialezekerheidsrecht (bewaarplicht)",
+        "DSGVO Art. 6 Abs. 1 lit. b und c: der Arbeitsvertrag sowie Steuer- und Sozialversicherungsrecht (Aufbewahrungspflicht)",
+    ),
+    (
+        "Issuing signed employment certificates the employee asks for, and confirming them to the recipient",
+        "Ondertekende werkgeversverklaringen op verzoek van de medewerker opstellen en aan de ontvanger bevestigen",
+        "Ausstellen signierter Arbeitgeberbescheinigungen auf Wunsch der Mitarbeitenden und Bestätigung gegenüber Empfängern",
+    ),
+    ("payroll results", "salarisgegevens", "Abrechnungsergebnisse"),
+    ("payroll provider", "salarisverwerker", "Lohnabrechnungsdienstleister"),
+    (
+        "the recipient the employee gives the certificate to",
+        "de ontvanger aan wie de medewerker de verklaring geeft",
+        "die Stelle, der die Mitarbeitenden die Bescheinigung geben",
+    ),
     ("org unit", "organisatie-eenheid", "Organisationseinheit"),
     ("job title", "functie", "Stellenbezeichnung"),
     ("reporting line", "rapportagelijn", "Berichtslinie"),

@@ -16,10 +16,11 @@ use serde::{Deserialize, Serialize};
 pub const ENV_PREFIX: &str = "HRMESH_";
 
 /// Top-level keys of [`Config`]: the environment variables that configure hrmesh.
-const SECTIONS: [&str; 13] = [
+const SECTIONS: [&str; 14] = [
     "mode",
     "data_dir",
     "tenant",
+    "employer_name",
     "grpc",
     "database",
     "kafka",
@@ -51,6 +52,8 @@ pub struct Config {
     pub data_dir: PathBuf,
     /// Employer (tenant) this deployment serves; stamped on every event.
     pub tenant: String,
+    /// The employer's name as documents print it (certificates, letters); the tenant when empty.
+    pub employer_name: String,
     pub grpc: GrpcConfig,
     pub database: DatabaseConfig,
     pub kafka: KafkaConfig,
@@ -271,6 +274,7 @@ impl Default for Config {
             mode: Mode::Embedded,
             data_dir: PathBuf::from("data"),
             tenant: "default".into(),
+            employer_name: String::new(),
             grpc: GrpcConfig {
                 host: IpAddr::from([127, 0, 0, 1]),
                 port: 50051,
@@ -514,6 +518,11 @@ impl Config {
             );
         }
         Ok(secret)
+    }
+
+    /// The employer's name for documents: `employer_name`, or the tenant when it is empty.
+    pub fn employer(&self) -> &str {
+        if self.employer_name.trim().is_empty() { &self.tenant } else { self.employer_name.trim() }
     }
 
     /// Drain grace period as a [`Duration`].

@@ -483,6 +483,46 @@ pub async fn placement(conn: &mut AnyConnection, employee_id: &str) -> Result<Pl
     .ok_or_else(|| ApiError::NotFound(format!("no employee {employee_id}")))
 }
 
+/// Records a new private address of `employee_id` from `effective_from`, with its event.
+pub async fn change_address(
+    ctx: &ServiceContext,
+    employee_id: &str,
+    address: &PostalAddress,
+    effective_from: ::time::Date,
+    by: &str,
+) -> Result<(), ApiError> {
+    let mut tx = ctx.db.begin().await?;
+    placement(&mut tx, employee_id).await?;
+    let sealed = seal(&ctx.vault, &mut tx, employee_id, Some(&address.to_json())).await?;
+    let now = time::now_ms();
+    sqlx::query(
+        "INSERT INTO address_changes (employee_id, effective_from, address_sealed, recorded_by, recorded_at)
+         VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (employee_id, effective_from) DO UPDATE SET address_sealed = $3, recorded_by = $4, recorded_at = $5",
+    )
+    .bind(employee_id)
+    .bind(time::format_date(effective_from))
+    .bind(&sealed)
+    .bind(by)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query("UPDATE employees SET address_sealed = $2, updated_at = $3 WHERE employee_id = $1")
+        .bind(employee_id)
+        .bind(&sealed)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+    let event = hrmesh_proto::people::v1::AddressChanged {
+        effective_from: time::format_date(effective_from),
+        country: address.country.clone(),
+    };
+    outbox::enqueue(&mut tx, &raw_topic(crate::NAME), &ctx.events.envelope(employee_id, purposes::ADDRESS, &event))
+        .await?;
+    ctx.commit(tx).await?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

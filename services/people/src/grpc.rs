@@ -15,7 +15,7 @@ use hrmesh_proto::people::v1::{
 };
 use tonic::{Request, Response, Status};
 
-use crate::{absence, contracts, employees, import, leave, org};
+use crate::{absence, address::PostalAddress, contracts, documents, employees, import, leave, org, payroll};
 
 /// Largest page of a list.
 const MAX_PAGE: u32 = 500;
@@ -39,12 +39,26 @@ const ANYONE_IN_LINE: &[Role] = &[Role::HrAdmin, Role::Service, Role::Manager, R
 /// The people service's gRPC handlers.
 pub struct Api {
     ctx: ServiceContext,
+    signing: ed25519_dalek::SigningKey,
 }
 
 impl Api {
-    /// Handlers over `ctx`.
-    pub fn new(ctx: ServiceContext) -> Self {
-        Self { ctx }
+    /// Handlers over `ctx`, signing documents with `signing`.
+    pub fn new(ctx: ServiceContext, signing: ed25519_dalek::SigningKey) -> Self {
+        Self { ctx, signing }
+    }
+
+    /// The language asked for in `field`, or the employee's own.
+    async fn language(
+        &self,
+        field: &str,
+        value: &str,
+        employee_id: &str,
+    ) -> Result<hrmesh_kit::locale::Locale, Status> {
+        match hrmesh_kit::locale::Locale::optional(field, value).map_err(invalid)? {
+            Some(locale) => Ok(locale),
+            None => self.locale_of(employee_id).await,
+        }
     }
 
     /// The caller, if they hold one of `roles` and may act on `person` by the organisation.
@@ -352,5 +366,85 @@ impl PeopleService for Api {
         let locale = self.locale_of(&employee_id).await?;
         let mut conn = self.ctx.db.pool().acquire().await.map_err(ApiError::from)?;
         Ok(Response::new(pb::ListSicknessResponse { spells: absence::list(&mut conn, &employee_id, locale).await? }))
+    }
+
+    async fn change_address(
+        &self,
+        request: Request<pb::ChangeAddressRequest>,
+    ) -> Result<Response<pb::Employee>, Status> {
+        let req = request.get_ref();
+        let employee_id = id("employee_id", &req.employee_id)?;
+        let address = match &req.address {
+            Some(a) if !PostalAddress::is_blank(a) => PostalAddress::parse("address", a).map_err(invalid)?,
+            _ => return Err(invalid(FieldViolation::new("address", "must be given"))),
+        };
+        let from = time::parse_optional_date("effective_from", &req.effective_from).map_err(invalid)?;
+        let rpc = rpc("ChangeAddress");
+        let caller = self.ctx.authorize(&request, &[Role::Employee, Role::HrAdmin], &rpc).await?;
+        self.ctx.acting_for(&caller, &employee_id, &[Role::HrAdmin], &rpc).await?;
+        employees::change_address(&self.ctx, &employee_id, &address, from.unwrap_or_else(time::today), &caller.subject)
+            .await?;
+        let mut conn = self.ctx.db.pool().acquire().await.map_err(ApiError::from)?;
+        let employee = employees::get(&self.ctx.vault, &mut conn, &employee_id).await?;
+        employee.map(Response::new).ok_or_else(|| ApiError::NotFound(format!("no employee {employee_id}")).into())
+    }
+
+    async fn import_payslips(
+        &self,
+        request: Request<pb::ImportPayslipsRequest>,
+    ) -> Result<Response<pb::ImportPayslipsReport>, Status> {
+        self.ctx.authorize(&request, HR, &rpc("ImportPayslips")).await?;
+        let req = request.get_ref();
+        Ok(Response::new(payroll::import(&self.ctx, &req.content, req.dry_run).await?))
+    }
+
+    async fn list_payslips(
+        &self,
+        request: Request<pb::ListPayslipsRequest>,
+    ) -> Result<Response<pb::ListPayslipsResponse>, Status> {
+        let employee_id = id("employee_id", &request.get_ref().employee_id)?;
+        let rpc = rpc("ListPayslips");
+        // Pay is private: the person and HR, not the line.
+        let caller = self.ctx.authorize(&request, &[Role::Employee, Role::HrAdmin], &rpc).await?;
+        self.ctx.acting_for(&caller, &employee_id, &[Role::HrAdmin], &rpc).await?;
+        Ok(Response::new(pb::ListPayslipsResponse { payslips: payroll::list(&self.ctx, &employee_id).await? }))
+    }
+
+    async fn explain_payslip(
+        &self,
+        request: Request<pb::ExplainPayslipRequest>,
+    ) -> Result<Response<pb::PayslipExplanation>, Status> {
+        let req = request.get_ref();
+        let employee_id = id("employee_id", &req.employee_id)?;
+        let period = payroll::parse_period("period", &req.period).map_err(invalid)?;
+        let rpc = rpc("ExplainPayslip");
+        let caller = self.ctx.authorize(&request, &[Role::Employee, Role::HrAdmin, Role::Service], &rpc).await?;
+        self.ctx.acting_for(&caller, &employee_id, &[Role::HrAdmin, Role::Service], &rpc).await?;
+        let locale = self.language("language", &req.language, &employee_id).await?;
+        Ok(Response::new(payroll::explain(&self.ctx, &employee_id, period, locale).await?))
+    }
+
+    async fn issue_certificate(
+        &self,
+        request: Request<pb::IssueCertificateRequest>,
+    ) -> Result<Response<pb::Document>, Status> {
+        let req = request.get_ref();
+        let employee_id = id("employee_id", &req.employee_id)?;
+        let rpc = rpc("IssueCertificate");
+        let caller = self.ctx.authorize(&request, &[Role::Employee, Role::HrAdmin, Role::Service], &rpc).await?;
+        self.ctx.acting_for(&caller, &employee_id, &[Role::HrAdmin, Role::Service], &rpc).await?;
+        let locale = self.language("language", &req.language, &employee_id).await?;
+        Ok(Response::new(documents::issue_certificate(&self.ctx, &self.signing, &employee_id, locale).await?))
+    }
+
+    async fn verify_document(
+        &self,
+        request: Request<pb::VerifyDocumentRequest>,
+    ) -> Result<Response<pb::VerifyDocumentResponse>, Status> {
+        self.ctx.authorize(&request, &Role::ALL, &rpc("VerifyDocument")).await?;
+        let req = request.get_ref();
+        let pdf = (!req.pdf.is_empty()).then_some(req.pdf.as_slice());
+        let key = self.signing.verifying_key();
+        Ok(Response::new(documents::verify(&self.ctx, &key, &req.verification_code, pdf).await?))
     }
 }

@@ -202,7 +202,7 @@ fn parse_row(row: &Row) -> Result<Parsed, Vec<RowError>> {
     let mut errors = Vec::new();
     let violations = |e: ApiError, errors: &mut Vec<RowError>| match e {
         ApiError::InvalidArgument(v) => {
-            errors.extend(v.into_iter().map(|v| row_error(row.line, &v.field, v.description)))
+            errors.extend(v.into_iter().map(|v| row_error(row.line, &v.field, v.description)));
         }
         other => errors.push(row_error(row.line, "", other.to_string())),
     };

@@ -295,9 +295,9 @@ fn compute(
             let b = &mut buckets[i];
             let part = left.min(b.left().max(0.0));
             if taken {
-                b.taken += part
+                b.taken += part;
             } else {
-                b.planned += part
+                b.planned += part;
             }
             left -= part;
             if left <= 1e-9 {

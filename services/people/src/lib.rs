@@ -5,14 +5,18 @@
 mod absence;
 mod address;
 pub mod calendar;
+mod certificate;
 mod contracts;
 pub mod country;
+mod documents;
 mod employees;
 pub mod entitlement;
 mod grpc;
 mod import;
 mod leave;
 mod org;
+mod payroll;
+mod payslip;
 pub mod purposes;
 pub mod sickness;
 
@@ -58,16 +62,29 @@ static RECORDS: Tables = Tables(&[
 
 /// How the runtime builds this service.
 pub fn definition() -> ServiceDef {
-    ServiceDef { name: NAME, migrations: &MIGRATIONS, build: |ctx| Ok(Box::new(People { ctx })) }
+    ServiceDef {
+        name: NAME,
+        migrations: &MIGRATIONS,
+        build: |ctx| {
+            let master =
+                ctx.config.secret(&ctx.config.privacy.master_key, "privacy.master_key", "person-key-master")?;
+            let signing = documents::signing_key(master.expose());
+            Ok(Box::new(People { ctx, signing }))
+        },
+    }
 }
 
 struct People {
     ctx: ServiceContext,
+    signing: ed25519_dalek::SigningKey,
 }
 
 impl Service for People {
     fn register(&self, routes: &mut RoutesBuilder, auth: &Authenticator) -> Vec<&'static str> {
-        routes.add_service(PeopleServiceServer::with_interceptor(grpc::Api::new(self.ctx.clone()), auth.interceptor()));
+        routes.add_service(PeopleServiceServer::with_interceptor(
+            grpc::Api::new(self.ctx.clone(), self.signing.clone()),
+            auth.interceptor(),
+        ));
         vec![<PeopleServiceServer<grpc::Api> as NamedService>::NAME]
     }
 

@@ -10,5 +10,12 @@ pub const LEAVE: &str = "people.leave";
 /// Sickness absence and the statutory follow-up (no diagnosis).
 pub const ABSENCE: &str = "people.absence";
 
+/// Private address changes, for payroll.
+pub const ADDRESS: &str = "people.address";
+/// Payroll results, kept for the statutory retention period.
+pub const PAYROLL: &str = "people.payroll";
+/// Documents issued to employees (employment certificates).
+pub const DOCUMENTS: &str = "people.documents";
+
 /// Every purpose of this service.
-pub const ALL: [&str; 4] = [DIRECTORY, CONTRACTS, LEAVE, ABSENCE];
+pub const ALL: [&str; 7] = [DIRECTORY, CONTRACTS, LEAVE, ABSENCE, ADDRESS, PAYROLL, DOCUMENTS];
