@@ -89,7 +89,7 @@ fn unreachable_database_names_the_setting_to_fix() {
 fn unknown_service_lists_the_valid_names() {
     let output = run_hrmesh(&["serve", "payroll"], &[]);
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(stderr.contains("unknown service \"payroll\": choose one of governance, recruiting"), "{stderr}");
+    assert!(stderr.contains("unknown service \"payroll\": choose one of governance, people, recruiting"), "{stderr}");
 }
 
 #[test]

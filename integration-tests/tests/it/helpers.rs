@@ -263,3 +263,23 @@ where
 
 /// How long asynchronous effects may take in tests (Kafka group joins take a few seconds).
 pub const PATIENCE: Duration = Duration::from_secs(60);
+
+/// Puts people into the directory of the people service as (employee, manager) pairs, a manager
+/// before their reports ("" for none), so that authorization by reporting line has a line to
+/// follow.
+pub async fn org_chart(app: &TestApp, lines: &[(&str, &str)]) {
+    use hrmesh_proto::people::v1::{UpsertEmployeeRequest, people_service_client::PeopleServiceClient};
+    let mut people = PeopleServiceClient::new(app.authed("people", "hr-setup", &[Role::HrAdmin]).await);
+    for (employee, manager) in lines {
+        let request = UpsertEmployeeRequest {
+            employee_id: (*employee).into(),
+            full_name: format!("Person {employee}"),
+            work_email: format!("{employee}@acme.example"),
+            work_country: "NL".into(),
+            job_title: "Employee".into(),
+            manager_id: (*manager).into(),
+            ..Default::default()
+        };
+        people.upsert_employee(request).await.expect("put into the directory");
+    }
+}

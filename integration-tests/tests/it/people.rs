@@ -11,6 +11,12 @@ use hrmesh_proto::people::v1::{
     RequestLeaveRequest, SetContractRequest, UpsertEmployeeRequest, VerifyDocumentRequest,
     people_service_client::PeopleServiceClient,
 };
+use hrmesh_proto::{
+    onboarding::v1::{
+        GetOnboardingRequest, StartOnboardingRequest, onboarding_service_client::OnboardingServiceClient,
+    },
+    skills::v1::{GetSkillProfileRequest, skills_service_client::SkillsServiceClient},
+};
 use tonic::{Code, service::interceptor::InterceptedService, transport::Channel};
 
 use crate::{
@@ -156,6 +162,29 @@ async fn managers_act_only_on_their_line(mode: RunMode) {
         worker.get_employee(GetEmployeeRequest { employee_id: "emp-013".into() }).await.expect_err("colleague");
     assert_eq!(denied.code(), Code::PermissionDenied);
 
+    // The same line holds in every service that reads about people.
+    let mut onboarding = OnboardingServiceClient::new(app.authed("onboarding", "hr-1", &[Role::HrAdmin]).await);
+    for employee in ["emp-008", "emp-006"] {
+        let start = StartOnboardingRequest {
+            employee_id: employee.into(),
+            role: "Driver".into(),
+            start_date: "2027-01-04".into(),
+        };
+        onboarding.start_onboarding(start).await.expect("start onboarding");
+    }
+    let mut lead_onboarding = OnboardingServiceClient::new(app.authed("onboarding", "emp-001", &[Role::Manager]).await);
+    lead_onboarding.get_onboarding(GetOnboardingRequest { employee_id: "emp-008".into() }).await.expect("own report");
+    let refused = lead_onboarding.get_onboarding(GetOnboardingRequest { employee_id: "emp-006".into() }).await;
+    assert_eq!(refused.expect_err("other team").code(), Code::PermissionDenied);
+    let mut lead_skills = SkillsServiceClient::new(app.authed("skills", "emp-001", &[Role::Manager]).await);
+    let profile = |id: &str| GetSkillProfileRequest { employee_id: id.into(), ..Default::default() };
+    // Allowed, and nothing on record yet.
+    assert_eq!(lead_skills.get_skill_profile(profile("emp-012")).await.expect_err("empty").code(), Code::NotFound);
+    assert_eq!(
+        lead_skills.get_skill_profile(profile("emp-006")).await.expect_err("other").code(),
+        Code::PermissionDenied
+    );
+
     // A new manager takes effect for every service at once (the directory cache is invalidated).
     let mut moved =
         hr.get_employee(GetEmployeeRequest { employee_id: "emp-006".into() }).await.expect("get").into_inner();
@@ -173,6 +202,10 @@ async fn managers_act_only_on_their_line(mode: RunMode) {
     };
     hr.upsert_employee(upsert).await.expect("move");
     lead.get_employee(GetEmployeeRequest { employee_id: "emp-006".into() }).await.expect("now in the line");
+    lead_onboarding
+        .get_onboarding(GetOnboardingRequest { employee_id: "emp-006".into() })
+        .await
+        .expect("now in the line");
 
     eventually("refusals audited", PATIENCE, || async {
         let trail = audit_trail(&app).await;

@@ -12,7 +12,7 @@ use crate::{
     both_modes,
     flow::audit_trail,
     governance::{field_violations, grant},
-    helpers::{Bearer, PATIENCE, RunMode, TestApp, eventually},
+    helpers::{Bearer, PATIENCE, RunMode, TestApp, eventually, org_chart},
 };
 
 type Skills = SkillsServiceClient<InterceptedService<Channel, Bearer>>;
@@ -40,8 +40,16 @@ fn ids(skills: &[pb::ExtractedSkill]) -> Vec<&str> {
 
 async fn profiles_keep_every_source_history_and_consent_gated_inference(mode: RunMode) {
     let app = TestApp::spawn(mode).await;
+    org_chart(&app, &[("mgr-1", ""), ("emp-1", "mgr-1"), ("mgr-2", "")]).await;
     let mut own = skills(&app, "emp-1", &[Role::Employee]).await;
     let mut manager = skills(&app, "mgr-1", &[Role::Manager]).await;
+    // A manager of another team neither reads nor changes the profile.
+    let mut other = skills(&app, "mgr-2", &[Role::Manager]).await;
+    let refused = other
+        .get_skill_profile(pb::GetSkillProfileRequest { employee_id: "emp-1".into(), ..Default::default() })
+        .await
+        .expect_err("another team");
+    assert_eq!(refused.code(), Code::PermissionDenied);
     declare(&mut own, "emp-1", "it.python", 3).await;
     declare(&mut manager, "emp-1", "it.python", 4).await;
     let verify = pb::VerifySkillRequest {

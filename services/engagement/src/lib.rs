@@ -2,7 +2,7 @@
 
 mod grpc;
 mod pulse;
-mod sentiment;
+pub mod sentiment;
 
 use std::sync::Arc;
 

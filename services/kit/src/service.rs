@@ -123,6 +123,30 @@ impl ServiceContext {
         Err(tonic::Status::permission_denied(reason))
     }
 
+    /// The people a request about several people may cover: each of `asked` must be in the
+    /// caller's reach (see [`Self::require_line`]); when none are named, HR and services cover
+    /// everyone (`None`) and anyone else their own line and themself.
+    pub async fn scope_people(
+        &self,
+        caller: &crate::auth::Principal,
+        asked: &[String],
+        rpc: &str,
+    ) -> Result<Option<Vec<String>>, tonic::Status> {
+        use crate::auth::Role;
+        if asked.is_empty() {
+            if caller.has(Role::HrAdmin) || caller.has(Role::Service) {
+                return Ok(None);
+            }
+            let mut line: Vec<String> = self.directory.reports(&caller.subject).await?.into_iter().collect();
+            line.push(caller.subject.clone());
+            return Ok(Some(line));
+        }
+        for person in asked {
+            self.require_line(caller, person, rpc).await?;
+        }
+        Ok(Some(asked.to_vec()))
+    }
+
     /// Publishes that `by` exported `person`'s data through `rpc`, for the audit trail.
     pub async fn record_export(&self, by: &str, person: &str, rpc: &str) {
         let exported = hrmesh_proto::events::v1::PersonDataExported { rpc: rpc.to_owned(), exported_by: by.to_owned() };

@@ -33,15 +33,12 @@ impl OnboardingService for Api {
     }
 
     async fn get_onboarding(&self, request: Request<GetOnboardingRequest>) -> Result<Response<Onboarding>, Status> {
-        self.ctx
-            .authorize(
-                &request,
-                &[Role::HrAdmin, Role::Manager],
-                "hrmesh.onboarding.v1.OnboardingService/GetOnboarding",
-            )
-            .await?;
+        let rpc = "hrmesh.onboarding.v1.OnboardingService/GetOnboarding";
+        let caller = self.ctx.authorize(&request, &[Role::HrAdmin, Role::Manager], rpc).await?;
         let id = identifier("employee_id", &request.get_ref().employee_id)
             .map_err(|v| ApiError::InvalidArgument(vec![v]))?;
+        // A manager reads the onboarding of their own line only.
+        self.ctx.require_line(&caller, &id, rpc).await?;
         match plan::get(&self.ctx, &id).await.map_err(ApiError::from)? {
             Some(o) => Ok(Response::new(o)),
             None => Err(ApiError::NotFound(format!("employee {id} has no onboarding")).into()),

@@ -2,6 +2,7 @@
 
 mod conversation;
 mod grpc;
+pub mod understand;
 
 use std::sync::Arc;
 

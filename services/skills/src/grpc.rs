@@ -121,8 +121,9 @@ impl Api {
         self.ctx.authorize(request, roles, &format!("hrmesh.skills.v1.SkillsService/{rpc}")).await
     }
 
+    /// The caller may act on `person`: self, their line as a manager, everyone as HR or a service.
     async fn for_person(&self, caller: &Principal, person: &str, rpc: &str) -> Result<(), Status> {
-        self.ctx.acting_for(caller, person, &PRIVILEGED, &format!("hrmesh.skills.v1.SkillsService/{rpc}")).await
+        self.ctx.require_line(caller, person, &format!("hrmesh.skills.v1.SkillsService/{rpc}")).await
     }
 
     /// The starter catalogue is in the database before any course is read or written.
@@ -331,6 +332,7 @@ impl SkillsService for Api {
         if caller.subject == employee {
             return Err(ApiError::PermissionDenied("nobody verifies their own skills".into()).into());
         }
+        self.for_person(&caller, &employee, "VerifySkill").await?;
         let change = Change {
             skill_id: skill,
             source: Source::Verified,
@@ -502,7 +504,7 @@ impl SkillsService for Api {
         &self,
         request: Request<pb::AnalyzeTeamGapRequest>,
     ) -> Result<Response<pb::TeamGapReport>, Status> {
-        self.caller(&request, &[Role::HrAdmin, Role::Manager], "AnalyzeTeamGap").await?;
+        let caller = self.caller(&request, &[Role::HrAdmin, Role::Manager], "AnalyzeTeamGap").await?;
         let req = request.get_ref();
         let model = self.catalog.get();
         let t = &model.taxonomy;
@@ -525,6 +527,8 @@ impl SkillsService for Api {
             }
         }
         v.finish()?;
+        let rpc = "hrmesh.skills.v1.SkillsService/AnalyzeTeamGap";
+        self.ctx.scope_people(&caller, &req.employee_ids, rpc).await?;
         let profiles = profile::all_levels(&self.ctx, t, &req.employee_ids).await.map_err(ApiError::from)?;
         let empty = HashMap::new();
         let team: Vec<&HashMap<_, _>> = req.employee_ids.iter().map(|e| profiles.get(e).unwrap_or(&empty)).collect();
@@ -601,7 +605,7 @@ impl SkillsService for Api {
         &self,
         request: Request<pb::FindTransferCandidatesRequest>,
     ) -> Result<Response<pb::FindTransferCandidatesResponse>, Status> {
-        self.caller(&request, &[Role::HrAdmin, Role::Manager], "FindTransferCandidates").await?;
+        let caller = self.caller(&request, &[Role::HrAdmin, Role::Manager], "FindTransferCandidates").await?;
         let req = request.get_ref();
         let mut v = Violations::default();
         let lang = locale(&mut v, &req.locale);
@@ -612,7 +616,9 @@ impl SkillsService for Api {
         let model = self.catalog.get();
         let t = &model.taxonomy;
         let role = roles::resolve(&self.ctx, &model, &req.role_id, lang).await?;
-        let people = profile::all_levels(&self.ctx, t, &req.employee_ids).await.map_err(ApiError::from)?;
+        let rpc = "hrmesh.skills.v1.SkillsService/FindTransferCandidates";
+        let scope = self.ctx.scope_people(&caller, &req.employee_ids, rpc).await?.unwrap_or_default();
+        let people = profile::all_levels(&self.ctx, t, &scope).await.map_err(ApiError::from)?;
         let ranked = gap::transfer_ranking(&model.graph, &role.requirements, &people);
         let candidates = ranked
             .into_iter()
