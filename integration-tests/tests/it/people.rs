@@ -7,11 +7,14 @@ use hrmesh_kit::auth::Role;
 use hrmesh_proto::people::v1::{
     Address, ChangeAddressRequest, DecideLeaveRequest, ExplainPayslipRequest, GetEmployeeRequest,
     GetLeaveBalanceRequest, ImportEmployeesRequest, ImportPayslipsRequest, ImportReport, IssueCertificateRequest,
-    ListEmployeesRequest, ListLeaveRequest, ListSicknessRequest, ReportRecoveryRequest, ReportSickRequest,
-    RequestLeaveRequest, SetContractRequest, UpsertEmployeeRequest, VerifyDocumentRequest,
+    ListEmployeesRequest, ListLeaveRequest, ListPayslipsRequest, ListSicknessRequest, ReportRecoveryRequest,
+    ReportSickRequest, RequestLeaveRequest, SetContractRequest, UpsertEmployeeRequest, VerifyDocumentRequest,
     people_service_client::PeopleServiceClient,
 };
 use hrmesh_proto::{
+    governance::v1::{
+        GetErasureReportRequest, RequestErasureRequest, governance_service_client::GovernanceServiceClient,
+    },
     onboarding::v1::{
         GetOnboardingRequest, StartOnboardingRequest, onboarding_service_client::OnboardingServiceClient,
     },
@@ -481,6 +484,77 @@ async fn payslips_are_explained_and_certificates_verified(mode: RunMode) {
     assert_eq!(bank.verify_document(unknown).await.expect("unknown").into_inner().reason, "unknown_code");
 }
 
+async fn retention_sweeps_expired_records_and_payroll_is_held_against_erasure(mode: RunMode) {
+    let mut app = TestApp::spawn(mode).await;
+    let mut hr = people(&app, "hr-1", &[Role::HrAdmin]).await;
+    hire(&mut hr, "boss", "NL", "", "").await;
+    hire(&mut hr, "piet", "NL", "", "boss").await;
+    hr.set_contract(contract("piet", "2015-01-01", 40.0, 5)).await.expect("contract");
+    let sick = |first: &str| ReportSickRequest { employee_id: "piet".into(), first_day: first.into() };
+    let back = |day: &str| ReportRecoveryRequest { employee_id: "piet".into(), recovered_on: day.into() };
+    hr.report_sick(sick("2019-01-07")).await.expect("old spell");
+    hr.report_recovery(back("2019-02-01")).await.expect("back");
+    hr.report_sick(sick("2026-09-07")).await.expect("recent spell");
+    hr.report_recovery(back("2026-09-10")).await.expect("back");
+    let export = "employee,period,code,label,kind,amount\n\
+        piet,2018-01,SALARIS,Salaris,earning,3000.00\n\
+        piet,2026-10,SALARIS,Salaris,earning,3200.00\n";
+    let report = hr
+        .import_payslips(ImportPayslipsRequest { content: export.as_bytes().to_vec(), dry_run: false })
+        .await
+        .expect("payslips")
+        .into_inner();
+    assert!(report.errors.is_empty(), "{report:?}");
+
+    // The sweeper runs at start: the 2019 spell passed its two years, the 2018 payslip its 7.
+    app.restart().await;
+    let mut hr = people(&app, "hr-1", &[Role::HrAdmin]).await;
+    let spells = hr.list_sickness(ListSicknessRequest { employee_id: "piet".into() }).await.expect("list").into_inner();
+    let firsts: Vec<&str> = spells.spells.iter().map(|s| s.first_day.as_str()).collect();
+    assert_eq!(firsts, ["2026-09-07"]);
+    let slips = hr.list_payslips(ListPayslipsRequest { employee_id: "piet".into() }).await.expect("slips").into_inner();
+    let periods: Vec<&str> = slips.payslips.iter().map(|p| p.period.as_str()).collect();
+    assert_eq!(periods, ["2026-10"]);
+    eventually("sweeps audited", PATIENCE, || async {
+        let trail = audit_trail(&app).await;
+        let swept: Vec<&str> =
+            trail.iter().filter(|r| r.action == "retention.swept").map(|r| r.purpose.as_str()).collect();
+        (swept.contains(&"people.absence") && swept.contains(&"people.payroll")).then_some(())
+    })
+    .await;
+
+    // Erasure takes everything but the payslips, which the law makes the employer keep.
+    let mut own = GovernanceServiceClient::new(app.authed("governance", "piet", &[Role::Employee]).await);
+    let request = RequestErasureRequest { subject: "piet".into(), reason: "left the company".into() };
+    let request_id = own.request_erasure(request).await.expect("erasure").into_inner().request_id;
+    let dpo = GovernanceServiceClient::new(app.authed("governance", "dpo-1", &[Role::Dpo]).await);
+    let report = eventually("every service confirmed", PATIENCE, || {
+        let mut dpo = dpo.clone();
+        let request_id = request_id.clone();
+        async move {
+            let report = dpo.get_erasure_report(GetErasureReportRequest { request_id }).await.ok()?.into_inner();
+            report.complete.then_some(report)
+        }
+    })
+    .await;
+    let people_items = &report.services.iter().find(|s| s.service == "people").expect("people confirmed").items;
+    let held = people_items.iter().find(|i| i.kind == "payslips").expect("payslips held");
+    assert_eq!(held.count, 1);
+    assert!(
+        held.action.starts_with("held: legal retention duty") && held.action.contains("art. 52"),
+        "{}",
+        held.action
+    );
+    assert!(
+        people_items.iter().any(|i| i.kind == "employee" && i.count == 1 && i.action == "deleted"),
+        "{people_items:?}"
+    );
+    let gone = hr.get_employee(GetEmployeeRequest { employee_id: "piet".into() }).await.expect_err("erased");
+    assert_eq!(gone.code(), Code::NotFound);
+    let kept = hr.list_payslips(ListPayslipsRequest { employee_id: "piet".into() }).await.expect("held").into_inner();
+    assert_eq!(kept.payslips.len(), 1, "HR can still produce the payroll record the law requires");
+}
+
 both_modes!(
     import_of_a_company_names_bad_rows_and_is_idempotent,
     managers_act_only_on_their_line,
@@ -488,4 +562,5 @@ both_modes!(
     leave_is_approved_by_the_line_and_updates_the_balance,
     sickness_creates_the_statutory_tasks,
     payslips_are_explained_and_certificates_verified,
+    retention_sweeps_expired_records_and_payroll_is_held_against_erasure,
 );

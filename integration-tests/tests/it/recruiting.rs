@@ -4,6 +4,9 @@
 //! model's threshold.
 
 use hrmesh_kit::auth::Role;
+use hrmesh_proto::people::v1::{
+    ListPendingHiresRequest, UpsertEmployeeRequest, people_service_client::PeopleServiceClient,
+};
 use hrmesh_proto::{
     governance::v1::{ListDecisionsRequest, governance_service_client::GovernanceServiceClient},
     recruiting::v1::{self as pb, recruiting_service_client::RecruitingServiceClient},
@@ -297,6 +300,32 @@ async fn human_decisions_are_logged_explained_and_counted(mode: RunMode) {
         }
     })
     .await;
+    // The hire reaches the people service through the governed stream as a pending hire, which
+    // HR completes into a pre-boarding employee.
+    let mut people = PeopleServiceClient::new(app.authed("people", "hr-1", &[Role::HrAdmin]).await);
+    let pending = eventually("the hire in people", PATIENCE, || {
+        let mut people = people.clone();
+        let hired = hired.clone();
+        async move {
+            let hires = people.list_pending_hires(ListPendingHiresRequest {}).await.ok()?.into_inner().hires;
+            hires.into_iter().find(|h| h.application_id == hired)
+        }
+    })
+    .await;
+    assert_eq!((pending.job_id.as_str(), pending.job_title.as_str()), ("job-1", "MIG/MAG-lasser"));
+    let employee = |id: &str| UpsertEmployeeRequest {
+        employee_id: id.into(),
+        full_name: "Hanna".into(),
+        work_email: format!("{id}@acme.example"),
+        work_country: "NL".into(),
+        job_title: pending.job_title.clone(),
+        application_id: hired.clone(),
+        ..Default::default()
+    };
+    let hanna = people.upsert_employee(employee("emp-hanna")).await.expect("complete the hire").into_inner();
+    assert_eq!(hanna.status, "preboarding");
+    let twice = people.upsert_employee(employee("emp-other")).await.expect_err("completed already");
+    assert_eq!(twice.code(), Code::FailedPrecondition);
     let no_reason = hr.change_stage(stage(&rejected, "rejected", "")).await.expect_err("rationale required");
     assert_eq!(field_violations(&no_reason), ["rationale"]);
     let back = hr.change_stage(stage(&hired, "interview", "")).await.expect_err("final");

@@ -13,7 +13,7 @@ use hrmesh_kit::{
     telemetry,
 };
 use hrmesh_proto::{
-    events::v1::{AccessDenied, Envelope, PersonDataExported},
+    events::v1::{AccessDenied, Envelope, PersonDataExported, RetentionSwept},
     privacy::v1::ErasureCompleted,
 };
 use prost::{Message, Name};
@@ -58,7 +58,8 @@ impl Enforcer {
         let package = format!("hrmesh.{service}.v1.");
         let platform_event = event.r#type == ErasureCompleted::full_name()
             || event.r#type == AccessDenied::full_name()
-            || event.r#type == PersonDataExported::full_name();
+            || event.r#type == PersonDataExported::full_name()
+            || event.r#type == RetentionSwept::full_name();
         if !event.r#type.starts_with(&package) && !platform_event {
             return Err(Suppressed("forged_type", format!("{service} may not publish {}", event.r#type)));
         }
@@ -157,6 +158,19 @@ impl Enforcer {
                 purpose: event.purpose.clone(),
                 event_id: event.id.clone(),
                 detail: format!("{} ({}): {}", denied.rpc, event.source, denied.reason),
+                ..Entry::default()
+            };
+            return Ok((entry, None));
+        }
+        if event.r#type == RetentionSwept::full_name() && self.validate(topic, event).is_ok() {
+            let swept = RetentionSwept::decode(event.data.as_slice())
+                .map_err(|e| HandlerError::Permanent(format!("invalid RetentionSwept: {e}")))?;
+            let entry = Entry {
+                actor: event.source.clone(),
+                action: "retention.swept".into(),
+                purpose: swept.purpose.clone(),
+                event_id: event.id.clone(),
+                detail: format!("{} {} older than {} ({})", swept.count, swept.kind, swept.cutoff, event.source),
                 ..Entry::default()
             };
             return Ok((entry, None));

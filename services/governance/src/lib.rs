@@ -13,7 +13,7 @@ mod fairness;
 mod grpc;
 pub mod merkle;
 mod pseudonym;
-mod purposes;
+pub mod purposes;
 mod purposes_i18n;
 pub mod treehead;
 mod verify;

@@ -32,4 +32,16 @@ mod tests {
         let names: Vec<&str> = super::all_services().iter().map(|d| d.name).collect();
         assert_eq!(names, hrmesh_proto::registry::SERVICES);
     }
+
+    #[test]
+    fn purposes_services_use_are_registered_with_the_retention_they_sweep() {
+        use hrmesh_governance::purposes::find;
+        for id in hrmesh_people::purposes::ALL {
+            assert!(find(id).is_some_and(|p| p.service == "people"), "{id} is not in governance's registry");
+        }
+        for rule in hrmesh_people::RETENTION.iter().filter(|r| r.days > 0) {
+            let purpose = find(rule.purpose).expect("registered");
+            assert_eq!(purpose.retention_days, rule.days, "{} of {}", rule.kind, rule.purpose);
+        }
+    }
 }

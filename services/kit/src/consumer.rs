@@ -44,6 +44,16 @@ pub enum HandlerError {
     Transient(#[from] anyhow::Error),
 }
 
+/// The typed payload of `event`; an undecodable one can never be applied (dead-lettered).
+pub fn payload<M: Message + Default>(event: &Envelope) -> Result<M, HandlerError> {
+    M::decode(event.data.as_slice()).map_err(|e| HandlerError::Permanent(format!("invalid {}: {e}", event.r#type)))
+}
+
+/// When `event` happened, in Unix milliseconds (now if it carries no time).
+pub fn event_time_ms(event: &Envelope) -> i64 {
+    event.time.as_ref().map_or_else(crate::time::now_ms, |t| t.seconds * 1000 + i64::from(t.nanos / 1_000_000))
+}
+
 /// Whether `error` means the database is unavailable or contended rather than the event bad.
 pub fn is_database_outage(error: &anyhow::Error) -> bool {
     error.chain().filter_map(|e| e.downcast_ref::<sqlx::Error>()).any(|e| match e {

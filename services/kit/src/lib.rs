@@ -18,6 +18,7 @@ pub mod locale;
 pub mod outbox;
 pub mod peers;
 pub mod privacy;
+pub mod retention;
 pub mod runtime;
 pub mod server;
 pub mod service;

@@ -152,6 +152,10 @@ pub async fn start_with(
         for worker in service.workers() {
             workers.spawn(worker(workers_stop.clone()));
         }
+        let rules = service.retention();
+        if !rules.is_empty() {
+            workers.spawn(crate::retention::run(ctx.clone(), rules, workers_stop.clone()));
+        }
         let mut service_consumers = service.consumers();
         if let Some(data) = service.person_data() {
             let holder = Holder { service: def.name, data, db: db.clone(), vault: vault.clone() };

@@ -212,6 +212,11 @@ pub trait Service: Send + Sync + 'static {
         Vec::new()
     }
 
+    /// Records that expire with their purpose's retention period; the runtime sweeps them.
+    fn retention(&self) -> Vec<crate::retention::RetentionRule> {
+        Vec::new()
+    }
+
     /// What the service holds about people, for access requests and erasure; `None` if nothing.
     fn person_data(&self) -> Option<Arc<dyn PersonData>> {
         None

@@ -67,6 +67,8 @@ pub struct NewEmployee {
     pub manager_id: Option<String>,
     pub effective_from: ::time::Date,
     pub status: Status,
+    /// The recruiting application this employee was hired from.
+    pub application_id: Option<String>,
 }
 
 fn optional<T>(v: &mut Violations, value: &str, parse: impl FnOnce(&str) -> Result<T, FieldViolation>) -> Option<T> {
@@ -116,7 +118,13 @@ impl NewEmployee {
         let manager_id = optional(&mut v, &req.manager_id, |s| identifier("manager_id", s));
         let effective_from = optional(&mut v, &req.effective_from, |s| time::parse_date("effective_from", s))
             .unwrap_or_else(time::today);
-        let status = v.check(Status::parse("status", &req.status));
+        let application_id = optional(&mut v, &req.application_id, |s| identifier("application_id", s));
+        // A hire from recruiting starts before the first working day.
+        let status = if application_id.is_some() && req.status.trim().is_empty() {
+            Some(Status::Preboarding)
+        } else {
+            v.check(Status::parse("status", &req.status))
+        };
         if manager_id.is_some() && manager_id == employee_id {
             v.add("manager_id", "an employee cannot be their own manager");
         }
@@ -151,6 +159,7 @@ impl NewEmployee {
                     manager_id,
                     effective_from,
                     status,
+                    application_id,
                 })
             }
             _ => Err(v.into_error()),

@@ -15,7 +15,7 @@ use hrmesh_proto::people::v1::{
 };
 use tonic::{Request, Response, Status};
 
-use crate::{absence, address::PostalAddress, contracts, documents, employees, import, leave, org, payroll};
+use crate::{absence, address::PostalAddress, contracts, documents, employees, hires, import, leave, org, payroll};
 
 /// Largest page of a list.
 const MAX_PAGE: u32 = 500;
@@ -95,6 +95,9 @@ impl PeopleService for Api {
         let problems = employees::check_references(&new, &managers, &units);
         if !problems.is_empty() {
             return Err(ApiError::InvalidArgument(problems).into());
+        }
+        if let Some(application) = &new.application_id {
+            hires::complete(&mut tx, application, &new.employee_id).await?;
         }
         let outcome = employees::upsert(&self.ctx, &mut tx, &new, &caller.subject).await?;
         self.ctx.commit(tx).await.map_err(ApiError::from)?;
@@ -235,6 +238,15 @@ impl PeopleService for Api {
         let mapping: BTreeMap<String, String> = req.column_mapping.into_iter().collect();
         let rows = import::read(&req.content, &req.format, &mapping)?;
         Ok(Response::new(import::run(&self.ctx, rows, req.dry_run, &caller.subject).await?))
+    }
+
+    async fn list_pending_hires(
+        &self,
+        request: Request<pb::ListPendingHiresRequest>,
+    ) -> Result<Response<pb::ListPendingHiresResponse>, Status> {
+        self.ctx.authorize(&request, &[Role::HrAdmin], &rpc("ListPendingHires")).await?;
+        let mut conn = self.ctx.db.pool().acquire().await.map_err(ApiError::from)?;
+        Ok(Response::new(pb::ListPendingHiresResponse { hires: hires::list(&mut conn).await? }))
     }
 
     async fn get_reports(

@@ -198,6 +198,7 @@ fn parse_row(row: &Row) -> Result<Parsed, Vec<RowError>> {
         manager_id: g("manager_id"),
         effective_from: g("effective_from"),
         status: g("status"),
+        application_id: String::new(),
     };
     let mut errors = Vec::new();
     let violations = |e: ApiError, errors: &mut Vec<RowError>| match e {

@@ -12,6 +12,7 @@ mod documents;
 mod employees;
 pub mod entitlement;
 mod grpc;
+mod hires;
 mod import;
 mod leave;
 mod org;
@@ -25,8 +26,10 @@ use std::sync::Arc;
 use hrmesh_kit::{
     auth::Authenticator,
     crypto::Vault,
+    events::governed_topic,
     privacy::{Person, PersonData, Table, Tables},
-    service::{Service, ServiceContext, ServiceDef},
+    retention::{Age, RetentionRule},
+    service::{ConsumerDef, Service, ServiceContext, ServiceDef},
 };
 use hrmesh_proto::{people::v1::people_service_server::PeopleServiceServer, privacy::v1::ErasedItem};
 use sqlx::{AnyConnection, migrate::Migrator};
@@ -39,6 +42,13 @@ static MIGRATIONS: Migrator = sqlx::migrate!("./migrations");
 
 /// Rows about a person besides the (sealed) employee record, for access and erasure.
 static RECORDS: Tables = Tables(&[
+    Table {
+        kind: "address_changes",
+        table: "address_changes",
+        column: "employee_id",
+        erase: hrmesh_kit::privacy::Erase::Delete,
+    },
+    Table { kind: "documents", table: "documents", column: "employee_id", erase: hrmesh_kit::privacy::Erase::Delete },
     Table {
         kind: "reporting_lines",
         table: "reporting_lines",
@@ -88,10 +98,79 @@ impl Service for People {
         vec![<PeopleServiceServer<grpc::Api> as NamedService>::NAME]
     }
 
+    fn consumers(&self) -> Vec<ConsumerDef> {
+        vec![ConsumerDef {
+            name: format!("{NAME}.hires"),
+            topics: vec![governed_topic("recruiting")],
+            handler: Arc::new(hires::HireEvents),
+        }]
+    }
+
     fn person_data(&self) -> Option<Arc<dyn PersonData>> {
         Some(Arc::new(PeopleData))
     }
+
+    fn retention(&self) -> Vec<RetentionRule> {
+        RETENTION.to_vec()
+    }
 }
+
+/// What expires when. Superseded history goes after two years; payslips when their statutory
+/// retention duty (stored with each payslip) has passed, and with the last one the payroll key.
+pub static RETENTION: &[RetentionRule] = &[
+    RetentionRule {
+        purpose: purposes::ABSENCE,
+        kind: "sick_spells",
+        days: 730,
+        statement: "DELETE FROM sick_spells WHERE recovered_on IS NOT NULL AND recovered_on < $1",
+        age: Age::Date,
+    },
+    RetentionRule {
+        purpose: purposes::LEAVE,
+        kind: "leave_requests",
+        days: 1825,
+        statement: "DELETE FROM leave_requests WHERE end_date < $1",
+        age: Age::Date,
+    },
+    RetentionRule {
+        purpose: purposes::DOCUMENTS,
+        kind: "documents",
+        days: 730,
+        statement: "DELETE FROM documents WHERE issued_at < $1",
+        age: Age::Millis,
+    },
+    RetentionRule {
+        purpose: purposes::ADDRESS,
+        kind: "address_changes",
+        days: 730,
+        statement: "DELETE FROM address_changes WHERE effective_from < $1 AND EXISTS (SELECT 1 FROM address_changes n
+                    WHERE n.employee_id = address_changes.employee_id AND n.effective_from > address_changes.effective_from)",
+        age: Age::Date,
+    },
+    RetentionRule {
+        purpose: purposes::DIRECTORY,
+        kind: "reporting_lines",
+        days: 730,
+        statement: "DELETE FROM reporting_lines WHERE effective_from < $1 AND EXISTS (SELECT 1 FROM reporting_lines n
+                    WHERE n.employee_id = reporting_lines.employee_id AND n.effective_from > reporting_lines.effective_from)",
+        age: Age::Date,
+    },
+    RetentionRule {
+        purpose: purposes::PAYROLL,
+        kind: "payslips",
+        days: 0,
+        statement: "DELETE FROM payslips WHERE retain_until < $1",
+        age: Age::Date,
+    },
+    RetentionRule {
+        purpose: purposes::PAYROLL,
+        kind: "payroll_keys",
+        days: 0,
+        statement: "DELETE FROM _hrmesh_person_keys WHERE subject LIKE 'payroll:%' AND $1 <> ''
+                    AND NOT EXISTS (SELECT 1 FROM payslips p WHERE 'payroll:' || p.employee_id = _hrmesh_person_keys.subject)",
+        age: Age::Date,
+    },
+];
 
 /// The employee record with its personal fields opened, plus every other row about the person.
 struct PeopleData;
@@ -128,11 +207,17 @@ impl PersonData for PeopleData {
             None => Vec::new(),
         };
         out.insert("employee".into(), serde_json::Value::Array(employee));
+        out.insert("payslips".into(), payroll::export(conn, vault, person.subject).await?);
         Ok(out)
     }
 
     async fn erase(&self, tx: &mut AnyConnection, person: &Person<'_>) -> anyhow::Result<Vec<ErasedItem>> {
         let mut items = RECORDS.erase(tx, person).await?;
+        // Payroll records are held against erasure for their legal retention duty (GDPR art.
+        // 17(3)(b)); they are sealed under the payroll key, which erasure leaves in place.
+        if let Some(held) = payroll::held(tx, person.subject).await? {
+            items.push(held);
+        }
         let deleted =
             sqlx::query("DELETE FROM employees WHERE employee_id = $1").bind(person.subject).execute(&mut *tx).await?;
         items.push(ErasedItem {

@@ -188,3 +188,54 @@ pub fn parse_period(field: &str, value: &str) -> Result<Option<(i32, u8)>, hrmes
     }
     Ok(Some((y, m)))
 }
+
+/// The person's payslips, opened, for an access request.
+pub async fn export(
+    conn: &mut AnyConnection,
+    vault: &hrmesh_kit::crypto::Vault,
+    employee_id: &str,
+) -> anyhow::Result<serde_json::Value> {
+    let rows: Vec<(String, String, String)> = sqlx::query_as(
+        "SELECT period, payslip_sealed, retain_until FROM payslips WHERE employee_id = $1 ORDER BY period",
+    )
+    .bind(employee_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let subject = payroll_subject(employee_id);
+    let mut out = Vec::new();
+    for (period, sealed, retain_until) in rows {
+        let slip = vault.open(conn, &subject, &sealed).await?;
+        let slip: serde_json::Value = slip.and_then(|s| serde_json::from_str(&s).ok()).unwrap_or_default();
+        out.push(serde_json::json!({ "period": period, "payslip": slip, "retained_until": retain_until }));
+    }
+    Ok(serde_json::Value::Array(out))
+}
+
+/// What erasure must leave in place: the person's payslips, under their retention duty.
+pub async fn held(
+    conn: &mut AnyConnection,
+    employee_id: &str,
+) -> anyhow::Result<Option<hrmesh_proto::privacy::v1::ErasedItem>> {
+    let (count, until): (i64, Option<String>) =
+        sqlx::query_as("SELECT COUNT(*), MAX(retain_until) FROM payslips WHERE employee_id = $1")
+            .bind(employee_id)
+            .fetch_one(&mut *conn)
+            .await?;
+    if count == 0 {
+        return Ok(None);
+    }
+    let country: Option<(String,)> = sqlx::query_as("SELECT work_country FROM employees WHERE employee_id = $1")
+        .bind(employee_id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    let country = country.and_then(|(c,)| Country::parse(&c)).unwrap_or(Country::Nl);
+    let (_, rule) = retention(country);
+    Ok(Some(hrmesh_proto::privacy::v1::ErasedItem {
+        kind: "payslips".into(),
+        count: u32::try_from(count).unwrap_or(u32::MAX),
+        action: format!(
+            "held: legal retention duty, GDPR art. 17(3)(b); {rule}; deleted after {}",
+            until.unwrap_or_default()
+        ),
+    }))
+}

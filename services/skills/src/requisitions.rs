@@ -10,7 +10,7 @@ use hrmesh_proto::{
     events::v1::Envelope,
     recruiting::v1::{JobClosed, JobOpened, JobReopened, JobUpdated, StageChanged},
 };
-use prost::{Message, Name};
+use prost::Name;
 use sqlx::AnyConnection;
 
 use crate::model::Catalog;
@@ -20,13 +20,7 @@ pub struct RequisitionEvents {
     pub catalog: Arc<Catalog>,
 }
 
-fn decode<M: Message + Default>(event: &Envelope) -> Result<M, HandlerError> {
-    M::decode(event.data.as_slice()).map_err(|e| HandlerError::Permanent(format!("invalid {}: {e}", event.r#type)))
-}
-
-fn time_of(event: &Envelope) -> i64 {
-    event.time.as_ref().map_or_else(hrmesh_kit::time::now_ms, |t| t.seconds * 1000 + i64::from(t.nanos / 1_000_000))
-}
+use hrmesh_kit::consumer::{event_time_ms as time_of, payload as decode};
 
 impl RequisitionEvents {
     /// Opens (or re-opens with new skills) a requisition; skills the taxonomy does not know are
