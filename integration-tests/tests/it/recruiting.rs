@@ -17,7 +17,7 @@ use crate::{
     both_modes,
     flow::audit_trail,
     governance::{field_violations, grant},
-    helpers::{Bearer, PATIENCE, RunMode, TestApp, eventually},
+    helpers::{Bearer, PATIENCE, RunMode, TestApp, eventually, org_chart},
 };
 
 type Recruiting = RecruitingServiceClient<InterceptedService<Channel, Bearer>>;
@@ -42,6 +42,7 @@ fn welder_job(id: &str) -> pb::CreateJobRequest {
         location: "Tilburg".into(),
         hours_per_week: 40,
         ad_text: String::new(),
+        hiring_manager_id: String::new(),
     }
 }
 
@@ -111,6 +112,30 @@ async fn jobs_from_fields_and_from_an_advertisement(mode: RunMode) {
     let mut manager = recruiting(&app, "mgr-1", &[Role::Manager]).await;
     let fetched = manager.get_job(pb::GetJobRequest { job_id: "job-ad".into() }).await.expect("get").into_inner();
     assert_eq!(fetched.must, extracted.must);
+    app.stop().await;
+}
+
+async fn hiring_managers_see_only_their_jobs(mode: RunMode) {
+    let app = TestApp::spawn(mode).await;
+    org_chart(&app, &[("director", ""), ("mgr-1", "director"), ("mgr-2", "director")]).await;
+    let mut hr = recruiting(&app, "hr-1", &[Role::HrAdmin]).await;
+    let job = pb::CreateJobRequest { hiring_manager_id: "mgr-1".into(), ..welder_job("job-1") };
+    assert_eq!(hr.create_job(job).await.expect("job").into_inner().hiring_manager_id, "mgr-1");
+    let shortlist = || pb::GetShortlistRequest { job_id: "job-1".into(), ..Default::default() };
+    let funnel = || pb::GetFunnelRequest { job_id: "job-1".into() };
+    for (manager, allowed) in [("mgr-1", true), ("director", true), ("mgr-2", false)] {
+        let mut client = recruiting(&app, manager, &[Role::Manager]).await;
+        let answer = client.get_shortlist(shortlist()).await;
+        assert_eq!(answer.is_ok(), allowed, "{manager}: {answer:?}");
+        if !allowed {
+            assert_eq!(answer.expect_err("refused").code(), Code::PermissionDenied);
+        }
+        assert_eq!(client.get_funnel(funnel()).await.is_ok(), allowed, "{manager}");
+    }
+    // The company-wide funnel is HR's.
+    let mut lead = recruiting(&app, "mgr-1", &[Role::Manager]).await;
+    let all = lead.get_funnel(pb::GetFunnelRequest::default()).await.expect_err("company-wide");
+    assert_eq!(all.code(), Code::PermissionDenied);
     app.stop().await;
 }
 
@@ -424,4 +449,5 @@ both_modes!(
     shortlists_are_explained_blind_and_consent_gated,
     outreach_needs_consent_and_a_person_to_approve,
     human_decisions_are_logged_explained_and_counted,
+    hiring_managers_see_only_their_jobs,
 );

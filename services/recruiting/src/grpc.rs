@@ -43,6 +43,17 @@ impl Api {
             .await
     }
 
+    /// HR (and services) act on every job; a manager only on jobs whose hiring manager they are
+    /// or have in their reporting line. A refusal is audited.
+    async fn for_job(&self, caller: &Principal, job: &pb::Job, rpc: &str) -> Result<(), Status> {
+        if caller.has(Role::HrAdmin) || caller.has(Role::Service) {
+            return Ok(());
+        }
+        self.ctx
+            .require_line(caller, &job.hiring_manager_id, &format!("hrmesh.recruiting.v1.RecruitingService/{rpc}"))
+            .await
+    }
+
     /// The application's candidate and job.
     async fn application(&self, id: &str) -> Result<(String, String), ApiError> {
         let id = identifier("application_id", id).map_err(|v| ApiError::InvalidArgument(vec![v]))?;
@@ -198,10 +209,11 @@ impl RecruitingService for Api {
         &self,
         request: Request<pb::GetShortlistRequest>,
     ) -> Result<Response<pb::Shortlist>, Status> {
-        self.caller(&request, &HR, "GetShortlist").await?;
+        let caller = self.caller(&request, &HR, "GetShortlist").await?;
         let req = request.get_ref();
         let lang = locale(&req.locale)?;
         let job = jobs::get(&self.ctx, &req.job_id).await?;
+        self.for_job(&caller, &job, "GetShortlist").await?;
         let limit = if req.limit == 0 { 20 } else { req.limit.min(1000) } as usize;
         Ok(Response::new(shortlist::build(&self.ctx, &job, limit, &lang).await?))
     }
@@ -311,6 +323,7 @@ impl RecruitingService for Api {
         let authorization = request.metadata().get("authorization").cloned();
         let req = request.get_ref();
         let (candidate, job) = self.application(&req.application_id).await?;
+        self.for_job(&caller, &jobs::get(&self.ctx, &job).await?, "ChangeStage").await?;
         // What the decision-maker saw, kept in every language the candidate may read it in.
         let screened = self.screened(&candidate, &job).await?;
         decisions::change_stage(&self.ctx, &caller, authorization.as_ref(), req, screened).await?;
@@ -332,10 +345,12 @@ impl RecruitingService for Api {
     }
 
     async fn get_funnel(&self, request: Request<pb::GetFunnelRequest>) -> Result<Response<pb::Funnel>, Status> {
-        self.caller(&request, &HR, "GetFunnel").await?;
+        let caller = self.caller(&request, &HR, "GetFunnel").await?;
         let job = &request.get_ref().job_id;
         if !job.is_empty() {
-            jobs::get(&self.ctx, job).await?;
+            self.for_job(&caller, &jobs::get(&self.ctx, job).await?, "GetFunnel").await?;
+        } else if !caller.has(Role::HrAdmin) {
+            self.ctx.require_line(&caller, "", "hrmesh.recruiting.v1.RecruitingService/GetFunnel").await?;
         }
         let job = (!job.is_empty()).then_some(job.as_str());
         let journeys = funnel::journeys(&self.ctx, job).await.map_err(ApiError::from)?;

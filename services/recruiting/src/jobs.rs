@@ -133,6 +133,10 @@ pub async fn define(ctx: &ServiceContext, req: &CreateJobRequest) -> Result<Job,
     let mut v = Violations::default();
     let job_id = v.check(identifier("job_id", &req.job_id));
     let title = v.check(required_text("title", &req.title, 200));
+    let hiring_manager_id = match req.hiring_manager_id.trim() {
+        "" => String::new(),
+        given => v.check(identifier("hiring_manager_id", given)).unwrap_or_default(),
+    };
     let mut must = skills("must", &req.must, &mut v);
     let mut nice = skills("nice", &req.nice, &mut v);
     let mut langs = languages(&req.languages, &mut v);
@@ -198,6 +202,7 @@ pub async fn define(ctx: &ServiceContext, req: &CreateJobRequest) -> Result<Job,
         opened_at: None,
         open: true,
         closed_at: None,
+        hiring_manager_id,
     })
 }
 
@@ -243,8 +248,8 @@ pub async fn create(ctx: &ServiceContext, req: &CreateJobRequest) -> Result<Job,
     // Skill demand learns of the job from `JobOpened` on the governed stream, not from a call.
     let mut tx = ctx.db.begin().await?;
     let inserted = sqlx::query(
-        "INSERT INTO jobs (job_id, title, min_years, education, location, hours_per_week, ad_text, extracted, opened_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        "INSERT INTO jobs (job_id, title, min_years, education, location, hours_per_week, ad_text, extracted, opened_at,
+         hiring_manager_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
     )
     .bind(&job.job_id)
     .bind(&job.title)
@@ -255,6 +260,7 @@ pub async fn create(ctx: &ServiceContext, req: &CreateJobRequest) -> Result<Job,
     .bind(&job.ad_text)
     .bind(i64::from(extract))
     .bind(opened_at)
+    .bind(Some(job.hiring_manager_id.as_str()).filter(|m| !m.is_empty()))
     .execute(&mut *tx)
     .await;
     inserted.map_err(|e| ApiError::on_conflict(e, || format!("job {} already exists", job.job_id)))?;
@@ -303,7 +309,7 @@ pub async fn update(
     let mut tx = ctx.db.begin().await?;
     sqlx::query(
         "UPDATE jobs SET title = $1, min_years = $2, education = $3, location = $4, hours_per_week = $5,
-                         ad_text = $6, extracted = $7, updated_at = $8 WHERE job_id = $9",
+                         ad_text = $6, extracted = $7, updated_at = $8, hiring_manager_id = $10 WHERE job_id = $9",
     )
     .bind(&job.title)
     .bind(i64::from(job.min_years_experience))
@@ -314,6 +320,7 @@ pub async fn update(
     .bind(i64::from(job.extracted))
     .bind(time::now_ms())
     .bind(&job.job_id)
+    .bind(Some(job.hiring_manager_id.as_str()).filter(|m| !m.is_empty()))
     .execute(&mut *tx)
     .await?;
     for table in ["job_skills", "job_languages"] {
@@ -339,8 +346,8 @@ pub async fn get(ctx: &ServiceContext, job_id: &str) -> Result<Job, ApiError> {
     let id = identifier("job_id", job_id).map_err(|v| ApiError::InvalidArgument(vec![v]))?;
     let pool = ctx.db.pool();
     let row = sqlx::query(
-        "SELECT title, min_years, education, location, hours_per_week, ad_text, extracted, opened_at, closed_at
-         FROM jobs WHERE job_id = $1",
+        "SELECT title, min_years, education, location, hours_per_week, ad_text, extracted, opened_at, closed_at,
+         hiring_manager_id FROM jobs WHERE job_id = $1",
     )
     .bind(&id)
     .fetch_optional(pool)
@@ -359,6 +366,7 @@ pub async fn get(ctx: &ServiceContext, job_id: &str) -> Result<Job, ApiError> {
         ..Default::default()
     };
     let closed_at: Option<i64> = row.try_get(8)?;
+    job.hiring_manager_id = row.try_get::<Option<String>, _>(9)?.unwrap_or_default();
     job.open = closed_at.is_none();
     job.closed_at = closed_at.map(time::timestamp);
     for r in sqlx::query("SELECT skill_id, level, essential FROM job_skills WHERE job_id = $1 ORDER BY skill_id")
