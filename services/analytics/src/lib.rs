@@ -1,6 +1,7 @@
 //! Analytics: aggregates computed from governed (pseudonymised, minimised) streams only; this
 //! service never subscribes to a raw topic.
 
+pub mod attrition;
 mod funnel;
 mod grpc;
 
