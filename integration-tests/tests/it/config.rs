@@ -34,6 +34,13 @@ fn misspelt_key_is_rejected() {
 
 /// Runs the real `hrmesh` binary, which must exit (with an error) within 20 s.
 fn run_hrmesh(args: &[&str], env: &[(&str, &str)]) -> std::process::Output {
+    let output = hrmesh_output(args, env);
+    assert!(!output.status.success(), "hrmesh {args:?} should fail");
+    output
+}
+
+/// Runs the real hrmesh binary to its end (at most 20 s).
+pub(crate) fn hrmesh_output(args: &[&str], env: &[(&str, &str)]) -> std::process::Output {
     // The test binary lives in target/<profile>/deps; the hrmesh binary one level up.
     let exe = std::env::current_exe().expect("test binary");
     let hrmesh = exe.parent().and_then(|deps| deps.parent()).expect("target dir").join("hrmesh");
@@ -54,9 +61,7 @@ fn run_hrmesh(args: &[&str], env: &[(&str, &str)]) -> std::process::Output {
         }
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
-    let output = child.wait_with_output().expect("output");
-    assert!(!output.status.success(), "hrmesh {args:?} should fail");
-    output
+    child.wait_with_output().expect("output")
 }
 
 #[test]

@@ -221,6 +221,11 @@ impl TestApp {
     }
 
     /// A channel to the process serving `service`.
+    /// Where `service` listens.
+    pub fn addr(&self, service: &str) -> SocketAddr {
+        *self.addrs.get(service).unwrap_or_else(|| panic!("no service {service}"))
+    }
+
     pub async fn channel(&self, service: &str) -> Channel {
         let addr = self.addrs.get(service).unwrap_or_else(|| panic!("no service {service}"));
         Channel::from_shared(format!("http://{addr}")).expect("uri").connect().await.expect("connect")

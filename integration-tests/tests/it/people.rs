@@ -555,6 +555,53 @@ async fn retention_sweeps_expired_records_and_payroll_is_held_against_erasure(mo
     assert_eq!(kept.payslips.len(), 1, "HR can still produce the payroll record the law requires");
 }
 
+/// `hrmesh people import` against a running server: bad rows listed with their line and exit
+/// code 1, then the fixed file imported, with the HRIS's own column names mapped.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_cli_imports_an_hris_export_and_names_bad_rows() {
+    let app = TestApp::spawn(RunMode::Embedded).await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("afas-export.csv");
+    let endpoint = format!("http://{}", app.addr("people"));
+    let token = app.token("hr-1", &[Role::HrAdmin]);
+    let import = move |csv: &'static str| {
+        let (file, endpoint, token) = (file.clone(), endpoint.clone(), token.clone());
+        async move {
+            std::fs::write(&file, csv).expect("write export");
+            let path = file.to_str().expect("utf-8").to_owned();
+            tokio::task::spawn_blocking(move || {
+                let args =
+                    ["people", "import", &path, "--map", "employee_id=Personeelsnummer", "--map", "full_name=Naam"];
+                let mut args: Vec<&str> = args.to_vec();
+                args.extend(["--endpoint", &endpoint, "--token", &token]);
+                crate::config::hrmesh_output(&args, &[])
+            })
+            .await
+            .expect("run")
+        }
+    };
+    let bad = import(
+        "Personeelsnummer;Naam;work_email;work_country;job_title\n\
+         P1;Jan Jansen;jan@acme.nl;NL;Chauffeur\n\
+         P2;Piet;piet-at-acme;NL;Chauffeur\n\
+         P3;Klaas;klaas@acme.nl;FR;Planner\n",
+    )
+    .await;
+    let stderr = String::from_utf8_lossy(&bad.stderr);
+    assert_eq!(bad.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("line 3: work_email") && stderr.contains("line 4: work_country"), "{stderr}");
+    assert!(stderr.contains("nothing was written"), "{stderr}");
+    let good = import(
+        "Personeelsnummer;Naam;work_email;work_country;job_title\n\
+         P1;Jan Jansen;jan@acme.nl;NL;Chauffeur\n\
+         P2;Piet;piet@acme.nl;NL;Chauffeur\n",
+    )
+    .await;
+    let stdout = String::from_utf8_lossy(&good.stdout);
+    assert!(good.status.success(), "{}", String::from_utf8_lossy(&good.stderr));
+    assert!(stdout.contains("2 rows — 2 created"), "{stdout}");
+}
+
 both_modes!(
     import_of_a_company_names_bad_rows_and_is_idempotent,
     managers_act_only_on_their_line,

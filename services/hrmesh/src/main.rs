@@ -6,6 +6,8 @@ use std::{
     time::Duration,
 };
 
+mod people_import;
+
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 use hrmesh_kit::{
@@ -46,7 +48,7 @@ enum Command {
     },
     /// Run one service in platform mode (PostgreSQL, Kafka, Redis), e.g. `hrmesh serve recruiting`.
     Serve {
-        /// recruiting, onboarding, analytics, engagement, skills, performance, selfservice or governance.
+        /// governance, people, recruiting, onboarding, analytics, engagement, skills, performance or selfservice.
         service: String,
     },
     /// Apply database migrations and exit (all services, or the ones named).
@@ -72,6 +74,38 @@ enum Command {
     Skills {
         #[command(subcommand)]
         command: SkillsCommand,
+    },
+    /// Manage the people service's data.
+    People {
+        #[command(subcommand)]
+        command: PeopleCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum PeopleCommand {
+    /// Import employees (org units, managers, contracts) from an HRIS export in CSV or JSON, through
+    /// the running people service. Every bad row is listed with its line; nothing is written
+    /// unless the whole file is valid; importing the same file again changes nothing.
+    Import {
+        /// The CSV (header row) or JSON (array of objects) file.
+        file: PathBuf,
+        /// Our field name = the file's column, for columns named differently, e.g.
+        /// `--map employee_id=Personeelsnummer --map full_name=Naam`.
+        #[arg(long = "map", value_name = "FIELD=COLUMN")]
+        mappings: Vec<String>,
+        /// csv or json (guessed from the content when left out).
+        #[arg(long, default_value = "")]
+        format: String,
+        /// Only check the file; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// The people service (default: this machine's embedded server, or peers.people).
+        #[arg(long)]
+        endpoint: Option<String>,
+        /// An hr_admin token (default: one signed with the configured key, as `hrmesh token` does).
+        #[arg(long, env = "HRMESH_TOKEN")]
+        token: Option<String>,
     },
 }
 
@@ -160,12 +194,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     })
                 })
                 .collect::<anyhow::Result<Vec<_>>>()?;
-            let mut auth = config.auth.clone();
-            if config.mode == Mode::Embedded && auth.keys.is_empty() {
-                auth.keys.push(hrmesh_kit::auth::embedded_key(&config)?);
-            }
-            let token =
-                TokenIssuer::from_config(&auth)?.issue(&subject, &roles, Duration::from_secs(ttl_minutes * 60))?;
+            let token = issue(&config, &subject, &roles, Duration::from_secs(ttl_minutes * 60))?;
             print_line(&token);
             Ok(ExitCode::SUCCESS)
         }
@@ -202,7 +231,29 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let config = load(cli.config.as_ref(), None)?;
             import_esco(&config, &dir).await
         }
+        Command::People { command: PeopleCommand::Import { file, mappings, format, dry_run, endpoint, token } } => {
+            let config = load(cli.config.as_ref(), None)?;
+            let token = match token {
+                Some(token) => token,
+                None => issue(&config, "hrmesh-cli", &[Role::HrAdmin], Duration::from_secs(600))?,
+            };
+            let endpoint = endpoint.unwrap_or_else(|| match (config.mode, config.peers.get("people")) {
+                (_, Some(peer)) => peer.clone(),
+                (Mode::Embedded, None) => format!("http://127.0.0.1:{}", config.grpc.port),
+                (Mode::Platform, None) => "http://hrmesh-people:50051".to_owned(),
+            });
+            people_import::run(&endpoint, &token, &file, &mappings, &format, dry_run).await
+        }
     }
+}
+
+/// A token signed with the configured key (the embedded key in embedded mode).
+fn issue(config: &Config, subject: &str, roles: &[Role], ttl: Duration) -> anyhow::Result<String> {
+    let mut auth = config.auth.clone();
+    if config.mode == Mode::Embedded && auth.keys.is_empty() {
+        auth.keys.push(hrmesh_kit::auth::embedded_key(config)?);
+    }
+    TokenIssuer::from_config(&auth)?.issue(subject, roles, ttl)
 }
 
 async fn import_esco(config: &Config, dir: &Path) -> anyhow::Result<ExitCode> {
