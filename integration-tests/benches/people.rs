@@ -7,21 +7,14 @@
 
 mod support;
 
-use std::{
-    fmt::Write as _,
-    time::{Duration, Instant},
-};
+use std::{fmt::Write as _, time::Instant};
 
 use futures_util::StreamExt;
-use hrmesh_kit::{
-    auth::{Role, TokenIssuer},
-    runtime,
-};
+use hrmesh_kit::{auth::Role, runtime};
 use hrmesh_proto::people::v1::{
     GetLeaveBalanceRequest, ImportEmployeesRequest, ReportRecoveryRequest, ReportSickRequest, RequestLeaveRequest,
     people_service_client::PeopleServiceClient,
 };
-use tonic::{Request, metadata::MetadataValue, transport::Channel};
 
 /// A company of `n`: a CEO, four leads, everyone else below them; every fifth in Bavaria.
 fn company(n: usize) -> String {
@@ -59,16 +52,7 @@ async fn main() {
     let dir = tempfile::tempdir().unwrap();
     let config = support::embedded_config(dir.path());
     let running = runtime::start(config.clone(), &hrmesh::all_services()).await.unwrap();
-    let token = TokenIssuer::from_config(&config.auth)
-        .unwrap()
-        .issue("hr-bench", &[Role::HrAdmin], Duration::from_secs(3600))
-        .unwrap();
-    let channel = Channel::from_shared(format!("http://{}", running.addr)).unwrap().connect().await.unwrap();
-    let bearer: MetadataValue<_> = format!("Bearer {token}").parse().unwrap();
-    let auth = move |mut r: Request<()>| -> Result<Request<()>, tonic::Status> {
-        r.metadata_mut().insert("authorization", bearer.clone());
-        Ok(r)
-    };
+    let (channel, auth) = support::connect(&config, &running, "hr-bench", &[Role::HrAdmin]).await;
     let hr = PeopleServiceClient::with_interceptor(channel, auth);
 
     let csv = company(n);

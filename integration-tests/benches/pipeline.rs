@@ -15,7 +15,7 @@ use std::{
 };
 
 use hrmesh_kit::{
-    auth::{Role, TokenIssuer},
+    auth::Role,
     config::{Config, Mode},
     db::Database,
     events::{EventSource, governed_topic, raw_topic, record},
@@ -28,7 +28,6 @@ use hrmesh_proto::{
 };
 use prost::Message;
 use sqlx::{Connection, Executor, Row};
-use tonic::transport::Channel;
 
 fn event(source: &EventSource, i: usize) -> Envelope {
     let payload = CandidateApplied {
@@ -159,16 +158,8 @@ async fn bench_pipeline(mode: Mode, n: usize) {
     // Latency: the real path at a steady 200 applications/s — SubmitApplication RPC → outbox
     // → relay → bus → governance → audit — from the event's creation to its audit record.
     let paced = 1_000.min(n);
-    let token = TokenIssuer::from_config(&config.auth)
-        .unwrap()
-        .issue("bench", &[Role::HrAdmin], Duration::from_secs(3600))
-        .unwrap();
-    let channel = Channel::from_shared(format!("http://{}", running.addr)).unwrap().connect().await.unwrap();
-    let bearer: tonic::metadata::MetadataValue<_> = format!("Bearer {token}").parse().unwrap();
-    let mut client = RecruitingServiceClient::with_interceptor(channel, move |mut r: tonic::Request<()>| {
-        r.metadata_mut().insert("authorization", bearer.clone());
-        Ok(r)
-    });
+    let (channel, auth) = support::connect(&config, &running, "bench", &[Role::HrAdmin]).await;
+    let mut client = RecruitingServiceClient::with_interceptor(channel, auth);
     let paced_from = hrmesh_kit::time::now_ms();
     let mut tick = tokio::time::interval(Duration::from_millis(5));
     for i in 0..paced {

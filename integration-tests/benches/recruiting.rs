@@ -23,7 +23,7 @@ use hrmesh_proto::{
     },
 };
 use hrmesh_recruiting::cv;
-use tonic::{Request, metadata::MetadataValue, transport::Channel};
+use tonic::Request;
 
 const SKILLS: [&str; 12] = [
     "MIG/MAG-lassen",
@@ -97,16 +97,7 @@ async fn main() {
     }
 
     let running = runtime::start(config.clone(), &hrmesh::all_services()).await.unwrap();
-    let token = TokenIssuer::from_config(&config.auth)
-        .unwrap()
-        .issue("hr-bench", &[Role::HrAdmin], Duration::from_secs(3600))
-        .unwrap();
-    let channel = Channel::from_shared(format!("http://{}", running.addr)).unwrap().connect().await.unwrap();
-    let bearer: MetadataValue<_> = format!("Bearer {token}").parse().unwrap();
-    let auth = move |mut r: Request<()>| -> Result<Request<()>, tonic::Status> {
-        r.metadata_mut().insert("authorization", bearer.clone());
-        Ok(r)
-    };
+    let (channel, auth) = support::connect(&config, &running, "hr-bench", &[Role::HrAdmin]).await;
     let mut hr = RecruitingServiceClient::with_interceptor(channel.clone(), auth);
     let skill = |id: &str| SkillRequirement { skill_id: id.into(), level: 3 };
     hr.create_job(CreateJobRequest {

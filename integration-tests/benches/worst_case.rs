@@ -10,12 +10,9 @@ mod support;
 
 use std::time::{Duration, Instant};
 
-use hrmesh_kit::{
-    auth::{Role, TokenIssuer},
-    runtime,
-};
+use hrmesh_kit::{auth::Role, runtime};
 use hrmesh_proto::skills::v1::{ExtractSkillsRequest, GetSkillRequest, skills_service_client::SkillsServiceClient};
-use tonic::{Request, metadata::MetadataValue, transport::Channel};
+use tonic::transport::Channel;
 
 fn percentile(sorted: &[f64], p: f64) -> f64 {
     sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
@@ -39,17 +36,7 @@ fn random_words(bytes: usize) -> String {
     out
 }
 
-type Client = SkillsServiceClient<tonic::service::interceptor::InterceptedService<Channel, Auth>>;
-
-#[derive(Clone)]
-struct Auth(MetadataValue<tonic::metadata::Ascii>);
-
-impl tonic::service::Interceptor for Auth {
-    fn call(&mut self, mut request: Request<()>) -> Result<Request<()>, tonic::Status> {
-        request.metadata_mut().insert("authorization", self.0.clone());
-        Ok(request)
-    }
-}
+type Client = SkillsServiceClient<tonic::service::interceptor::InterceptedService<Channel, support::Bearer>>;
 
 async fn unrelated_calls(client: &Client, n: usize) -> Vec<f64> {
     let mut client = client.clone();
@@ -70,12 +57,7 @@ async fn main() {
     let dir = tempfile::tempdir().unwrap();
     let config = support::embedded_config(dir.path());
     let running = runtime::start(config.clone(), &hrmesh::all_services()).await.unwrap();
-    let token = TokenIssuer::from_config(&config.auth)
-        .unwrap()
-        .issue("hr-bench", &[Role::HrAdmin], Duration::from_secs(3600))
-        .unwrap();
-    let channel = Channel::from_shared(format!("http://{}", running.addr)).unwrap().connect().await.unwrap();
-    let auth = Auth(format!("Bearer {token}").parse().unwrap());
+    let (channel, auth) = support::connect(&config, &running, "hr-bench", &[Role::HrAdmin]).await;
     let client: Client = SkillsServiceClient::with_interceptor(channel, auth).max_decoding_message_size(64 << 20);
 
     let max = hrmesh_skills::MAX_TEXT_BYTES;
