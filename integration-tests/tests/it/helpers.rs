@@ -124,7 +124,9 @@ impl TestApp {
                 sqlx::PgConnection::connect(&postgres_url("postgres")).await.expect("connect to PostgreSQL");
             admin.execute(sqlx::AssertSqlSafe(format!("CREATE DATABASE {database}"))).await.expect("create database");
             config.database.url = postgres_url(&database);
-            config.database.max_connections = 5;
+            // Nine services per app, two apps at a time and the deploy test's processes must stay
+            // under PostgreSQL's default limit of 100 connections.
+            config.database.max_connections = 4;
             config.kafka.brokers = kafka_brokers();
             config.kafka.topic_prefix = format!("it-{unique}.");
             config.kafka.partitions = 2;
