@@ -52,3 +52,59 @@ pub mod registry {
         SERVICES.iter().copied().filter(|s| *s != GOVERNANCE)
     }
 }
+
+/// Words the services share on the wire, parsed once at the edge into types.
+pub mod vocabulary {
+    use std::fmt;
+
+    /// Where an application stands. The wire carries the lowercase names (`StageChanged.stage`).
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+    pub enum Stage {
+        Applied,
+        Screened,
+        Interview,
+        Offer,
+        Hired,
+        /// Ends an application at any point.
+        Rejected,
+    }
+
+    impl Stage {
+        /// The stages an application moves through, in order (`Rejected` is not one of them).
+        pub const PIPELINE: [Stage; 5] =
+            [Stage::Applied, Stage::Screened, Stage::Interview, Stage::Offer, Stage::Hired];
+
+        /// The wire name.
+        pub fn as_str(self) -> &'static str {
+            match self {
+                Stage::Applied => "applied",
+                Stage::Screened => "screened",
+                Stage::Interview => "interview",
+                Stage::Offer => "offer",
+                Stage::Hired => "hired",
+                Stage::Rejected => "rejected",
+            }
+        }
+
+        /// Parses a wire name.
+        pub fn parse(value: &str) -> Option<Stage> {
+            Self::PIPELINE.into_iter().chain([Stage::Rejected]).find(|s| s.as_str() == value.trim())
+        }
+
+        /// Position in [`Stage::PIPELINE`]; `None` for `Rejected`.
+        pub fn rank(self) -> Option<usize> {
+            Self::PIPELINE.iter().position(|s| *s == self)
+        }
+
+        /// Whether nothing can follow (hired or rejected).
+        pub fn is_final(self) -> bool {
+            matches!(self, Stage::Hired | Stage::Rejected)
+        }
+    }
+
+    impl fmt::Display for Stage {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+}

@@ -13,12 +13,10 @@ use hrmesh_proto::{
     events::v1::Envelope,
     people::v1::PendingHire,
     recruiting::v1::{JobOpened, JobUpdated, StageChanged},
+    vocabulary::Stage,
 };
 use prost::Name;
 use sqlx::AnyConnection;
-
-/// The stage recruiting names a hire with.
-const HIRED: &str = "hired";
 
 /// Consumes the governed recruiting stream.
 pub struct HireEvents;
@@ -35,7 +33,7 @@ impl EventHandler for HireEvents {
             title(tx, &job.job_id, &job.title).await
         } else if kind == StageChanged::full_name() {
             let change: StageChanged = payload(event)?;
-            if change.stage != HIRED {
+            if Stage::parse(&change.stage) != Some(Stage::Hired) {
                 return Ok(());
             }
             sqlx::query(

@@ -12,10 +12,11 @@ use hrmesh_proto::{
 use sha2::{Digest, Sha256};
 use sqlx::Row;
 
+use hrmesh_proto::vocabulary::Stage;
+
 use crate::{application::PURPOSE, matching, remote};
 
-/// The stages an application moves through, in order; `rejected` ends it at any point.
-pub const STAGES: [&str; 5] = ["applied", "screened", "interview", "offer", "hired"];
+/// `rejected`, as stored.
 pub const REJECTED: &str = "rejected";
 /// Purpose of a decision where the matching model scored the candidate (consent given).
 pub const SCREENING: &str = "recruiting.screening";
@@ -73,32 +74,34 @@ impl Explanations {
     }
 }
 
-fn rank(stage: &str) -> Option<usize> {
-    STAGES.iter().position(|s| *s == stage)
-}
-
 /// The selection step a decision taken at `from` belongs to, for adverse-impact monitoring.
 fn selection_step(from: &str) -> &'static str {
-    match from {
-        "applied" => "screening",
-        "screened" => "interview",
-        "interview" => "offer",
+    match Stage::parse(from) {
+        Some(Stage::Applied) => "screening",
+        Some(Stage::Screened) => "interview",
+        Some(Stage::Interview) => "offer",
         _ => "hire",
     }
 }
 
-/// Validates a move from `current` to `next`.
-pub fn transition(current: &str, next: &str, rationale: &str) -> Result<(), ApiError> {
+/// Validates a move from `current` to `next` and returns the stage moved to.
+pub fn transition(current: &str, next: &str, rationale: &str) -> Result<Stage, ApiError> {
     let mut v = Violations::default();
-    let known = rank(next).is_some() || next == REJECTED;
-    if !known || next == "applied" {
-        v.add("stage", "must be one of screened, interview, offer, hired, rejected");
-    } else if current == REJECTED || current == "hired" {
+    let current = Stage::parse(current).unwrap_or(Stage::Applied);
+    let next = match Stage::parse(next) {
+        Some(Stage::Applied) | None => {
+            v.add("stage", "must be one of screened, interview, offer, hired, rejected");
+            return Err(v.into_error());
+        }
+        Some(next) => next,
+    };
+    if current.is_final() {
         return Err(ApiError::FailedPrecondition(format!("the application is already {current}; its stage is final")));
-    } else if next != REJECTED && rank(next) <= rank(current) {
+    }
+    if next != Stage::Rejected && next.rank() <= current.rank() {
         v.add("stage", format!("cannot move back from {current} to {next}"));
     }
-    if next == REJECTED && rationale.trim().chars().count() < 10 {
+    if next == Stage::Rejected && rationale.trim().chars().count() < 10 {
         v.add(
             "rationale",
             "a rejection needs the reviewer's reason (at least 10 characters), which the candidate can read",
@@ -107,7 +110,8 @@ pub fn transition(current: &str, next: &str, rationale: &str) -> Result<(), ApiE
     if rationale.len() > 2000 {
         v.add("rationale", "at most 2000 characters");
     }
-    v.finish()
+    v.finish()?;
+    Ok(next)
 }
 
 /// Moves the application and records the decision with governance. The decision is logged
@@ -126,14 +130,13 @@ pub async fn change_stage(
         .await?
         .ok_or_else(|| ApiError::NotFound(format!("application {id} does not exist")))?;
     let (candidate, job, current): (String, String, String) = (row.try_get(0)?, row.try_get(1)?, row.try_get(2)?);
-    let next = req.stage.trim();
-    transition(&current, next, &req.rationale)?;
+    let next = transition(&current, &req.stage, &req.rationale)?;
     if !reviewer.is_person() {
         return Err(ApiError::PermissionDenied(
             "stage changes are decided by a person with their own token, not a service".into(),
         ));
     }
-    let rejected = next == REJECTED;
+    let rejected = next == Stage::Rejected;
     // With screening consent the matching model's explanation is part of the decision record;
     // without it the decision is a purely human one about the application.
     let (purpose, model_id, model_version, explanations) = match &screened_by_model {
@@ -152,7 +155,7 @@ pub async fn change_stage(
             model_id: model_id.into(),
             model_version: model_version.into(),
             input_hash,
-            output: next.into(),
+            output: next.as_str().into(),
             explanation: explanation.clone(),
             legal_effect: rejected,
             reviewer: reviewer.subject.clone(),
@@ -166,7 +169,7 @@ pub async fn change_stage(
     let now = time::now_ms();
     let mut tx = ctx.db.begin().await?;
     let moved = sqlx::query("UPDATE applications SET stage = $1, stage_changed_at = $2 WHERE id = $3 AND stage = $4")
-        .bind(next)
+        .bind(next.as_str())
         .bind(now)
         .bind(&id)
         .bind(&current)
@@ -184,7 +187,7 @@ pub async fn change_stage(
     .bind(uuid::Uuid::now_v7().to_string())
     .bind(&id)
     .bind(&candidate)
-    .bind(next)
+    .bind(next.as_str())
     .bind(&reviewer.subject)
     .bind(req.rationale.trim())
     .bind(&decision.decision_id)
@@ -192,7 +195,7 @@ pub async fn change_stage(
     .bind(now)
     .execute(&mut *tx)
     .await?;
-    let event = StageChanged { application_id: id.clone(), job_id: job.clone(), stage: next.into() };
+    let event = StageChanged { application_id: id.clone(), job_id: job.clone(), stage: next.as_str().into() };
     outbox::enqueue(&mut tx, &raw_topic(crate::NAME), &ctx.events.envelope(&candidate, PURPOSE, &event)).await?;
     ctx.commit(tx).await?;
     Ok(())

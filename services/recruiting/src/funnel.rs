@@ -7,10 +7,10 @@ use hrmesh_kit::{groups, service::ServiceContext};
 use hrmesh_proto::recruiting::v1::{Funnel, SourceCount, StageCount};
 use sqlx::Row;
 
-use crate::decisions::STAGES;
+use hrmesh_proto::vocabulary::Stage;
 
 /// Per application: candidate, when they applied, source, furthest stage reached (index into
-/// STAGES), and days to hire.
+/// `Stage::PIPELINE`), and days to hire.
 #[derive(Debug, Clone, Default)]
 pub struct Journey {
     pub candidate: String,
@@ -29,10 +29,10 @@ pub async fn journeys(ctx: &ServiceContext, job: Option<&str>) -> Result<Vec<Jou
     let mut furthest: BTreeMap<String, (usize, Option<i64>)> = BTreeMap::new();
     for h in &history {
         let (app, stage, at): (String, String, i64) = (h.try_get(0)?, h.try_get(1)?, h.try_get(2)?);
-        if let Some(i) = STAGES.iter().position(|s| *s == stage) {
+        if let Some(i) = Stage::parse(&stage).and_then(Stage::rank) {
             let entry = furthest.entry(app).or_insert((0, None));
             entry.0 = entry.0.max(i);
-            if stage == "hired" {
+            if Stage::PIPELINE[i] == Stage::Hired {
                 entry.1 = Some(at);
             }
         }
@@ -59,21 +59,21 @@ pub async fn journeys(ctx: &ServiceContext, job: Option<&str>) -> Result<Vec<Jou
 
 pub fn compute(journeys: &[Journey]) -> Funnel {
     let reached = |i: usize| journeys.iter().filter(|j| j.reached >= i).count() as u32;
-    let stages = STAGES
+    let stages = Stage::PIPELINE
         .iter()
         .enumerate()
         .map(|(i, s)| {
             let now = reached(i);
             let before = if i == 0 { now } else { reached(i - 1) };
             StageCount {
-                stage: (*s).into(),
+                stage: s.as_str().into(),
                 reached: now,
                 conversion: if before == 0 { 0.0 } else { f64::from(now) / f64::from(before) },
                 withheld: String::new(),
             }
         })
         .collect();
-    let hired_index = STAGES.len() - 1;
+    let hired_index = Stage::PIPELINE.len() - 1;
     let mut by_source: BTreeMap<&str, (u32, u32)> = BTreeMap::new();
     for j in journeys {
         let e = by_source.entry(j.source.as_str()).or_default();
@@ -122,7 +122,7 @@ pub async fn guarded(ctx: &ServiceContext, job: Option<&str>, journeys: &[Journe
             (stage.reached, stage.conversion, stage.withheld) = (0, 0.0, reason);
         }
     }
-    let hired_index = STAGES.len() - 1;
+    let hired_index = Stage::PIPELINE.len() - 1;
     for source in &mut funnel.sources {
         let group = members(&|j: &Journey| j.source == source.source);
         let release =

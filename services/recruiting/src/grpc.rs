@@ -9,6 +9,7 @@ use hrmesh_kit::{
     time,
 };
 use hrmesh_proto::recruiting::v1::{self as pb, recruiting_service_server::RecruitingService};
+use hrmesh_proto::vocabulary::Stage;
 use sqlx::Row;
 use tonic::{Request, Response, Status};
 
@@ -283,7 +284,7 @@ impl RecruitingService for Api {
             .map_err(ApiError::from)?
             .try_get(0)
             .map_err(ApiError::from)?;
-        if stage != "hired" {
+        if Stage::parse(&stage) != Some(Stage::Hired) {
             return Err(ApiError::FailedPrecondition(format!(
                 "application {} is {stage}; outcomes are recorded for hires",
                 req.application_id

@@ -6,6 +6,7 @@
 use std::sync::Arc;
 
 use hrmesh_kit::consumer::{EventHandler, HandlerError};
+use hrmesh_proto::vocabulary::Stage;
 use hrmesh_proto::{
     events::v1::Envelope,
     recruiting::v1::{JobClosed, JobOpened, JobReopened, JobUpdated, StageChanged},
@@ -84,7 +85,7 @@ impl EventHandler for RequisitionEvents {
             self.set_closed(tx, &job.job_id, None).await
         } else if kind == StageChanged::full_name() {
             let change: StageChanged = decode(event)?;
-            if change.stage == "hired" {
+            if Stage::parse(&change.stage) == Some(Stage::Hired) {
                 self.set_closed(tx, &change.job_id, Some(at)).await?;
             }
             Ok(())
