@@ -12,6 +12,7 @@ mod governance;
 mod helpers;
 mod people;
 mod recruiting;
+mod selfservice;
 mod services;
 mod skills;
 mod trust;

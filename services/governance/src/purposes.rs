@@ -338,13 +338,19 @@ pub static PURPOSES: &[Purpose] = &[
     Purpose {
         id: "selfservice.assistant",
         service: "selfservice",
-        description: "Answering employees' HR questions from the company's policies, with sources",
+        description: "Answering employees' HR questions from the company's policies, with sources, and carrying out \
+                      the HR requests they confirm",
         legal_basis: CONTRACT,
-        data_categories: &["questions", "conversation"],
+        data_categories: &["questions", "conversation", "requests made through the assistant"],
         consent_required: false,
         retention_days: 90,
         ai_act_risk: "limited",
-        events: &[("hrmesh.selfservice.v1.ConversationOpened", &["conversation_id", "language"])],
+        events: &[
+            ("hrmesh.selfservice.v1.ConversationOpened", &["conversation_id", "language"]),
+            ("hrmesh.selfservice.v1.ActionTaken", &["conversation_id", "action", "outcome"]),
+            ("hrmesh.selfservice.v1.HandoverRequested", &["ticket_id", "conversation_id", "reason"]),
+            ("hrmesh.selfservice.v1.TicketAnswered", &["ticket_id", "conversation_id"]),
+        ],
         recipients: &["employee", "HR department (escalations)"],
     },
 ];

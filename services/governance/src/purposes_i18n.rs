@@ -155,9 +155,12 @@ static TEXTS: &[Row] = &[
         "Hinweise auf voreingenommene Formulierungen im Feedback und verzerrte Bewertungen zwischen Gruppen",
     ),
     (
-        "Answering employees' HR questions from the company's policies, with sources",
-        "Beantwoorden van HR-vragen van medewerkers uit het beleid van het bedrijf, met bronnen",
-        "Beantwortung von HR-Fragen der Mitarbeitenden aus den Richtlinien des Unternehmens, mit Quellen",
+        "Answering employees' HR questions from the company's policies, with sources, and carrying out the HR \
+         requests they confirm",
+        "Beantwoorden van HR-vragen van medewerkers uit het beleid van het bedrijf, met bronnen, en uitvoeren van de \
+         HR-verzoeken die zij bevestigen",
+        "Beantwortung von HR-Fragen der Mitarbeitenden aus den Richtlinien des Unternehmens, mit Quellen, und \
+         Ausführung der HR-Anträge, die sie bestätigen",
     ),
     // Legal bases.
     (
@@ -214,6 +217,7 @@ static TEXTS: &[Row] = &[
     ("feedback text", "feedbacktekst", "Feedbacktext"),
     ("ratings", "beoordelingen", "Bewertungen"),
     ("questions", "vragen", "Fragen"),
+    ("requests made through the assistant", "verzoeken via de assistent", "über den Assistenten gestellte Anträge"),
     ("conversation", "gesprek", "Gespräch"),
     // Recipients.
     ("recruiters", "recruiters", "Recruiting"),
