@@ -27,6 +27,9 @@ import yaml
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CHART = os.path.join(ROOT, "helm", "hrmesh")
 SERVICES = registry.services()
+# Services every other service calls: consent (governance), reporting lines and a person's records
+# (people), skill reads (skills).
+SHARED = {"governance", "people", "skills"}
 GOVERNANCE_ONLY_ENV = {"HRMESH_GOVERNANCE__PSEUDONYM_KEY", "HRMESH_GOVERNANCE__SIGNING_KEY"}
 SECRET_ENV = GOVERNANCE_ONLY_ENV | {"HRMESH_PRIVACY__MASTER_KEY", "HRMESH_AUTH__SERVICE_TOKEN"}
 
@@ -139,8 +142,10 @@ def check_network_policy(name, svc, policy):
     if sorted(spec.get("policyTypes", [])) != ["Egress", "Ingress"]:
         fail(f"{where}: must restrict both ingress and egress")
     first_peer = spec["ingress"][0]["from"][0]["podSelector"]["matchLabels"]
-    if svc != "governance" and first_peer.get("app.kubernetes.io/component") != "governance":
+    if svc not in SHARED and first_peer.get("app.kubernetes.io/component") != "governance":
         fail(f"{where}: only governance (and ingressFrom) may call {svc}")
+    if svc in SHARED and "app.kubernetes.io/component" in first_peer:
+        fail(f"{where}: every hrmesh service must reach {svc}")
 
 
 def helm_template(helm, *args):
