@@ -1,5 +1,6 @@
 //! hrmesh end-to-end tests: real servers, real PostgreSQL, Redis and a Kafka-protocol broker.
 
+mod analytics;
 mod api;
 mod audit_tamper;
 mod cache;

@@ -100,7 +100,7 @@ pub async fn counts(
     Ok(response)
 }
 
-/// Analytics holds only pseudonyms; an erasure names the person's pseudonyms.
+/// Analytics holds only pseudonyms (funnel and feature store); an erasure names the person's pseudonyms.
 pub struct PseudonymousData;
 
 #[tonic::async_trait]
@@ -127,7 +127,9 @@ impl PersonData for PseudonymousData {
                 }));
             }
         }
-        Ok(serde_json::Map::from_iter([("applications_seen".to_owned(), serde_json::Value::Array(records))]))
+        let mut out = serde_json::Map::from_iter([("applications_seen".to_owned(), serde_json::Value::Array(records))]);
+        out.extend(crate::features::export(conn, person).await?);
+        Ok(out)
     }
 
     async fn erase(&self, tx: &mut AnyConnection, person: &Person<'_>) -> anyhow::Result<Vec<ErasedItem>> {
@@ -139,10 +141,12 @@ impl PersonData for PseudonymousData {
                 .await?;
             count += done.rows_affected();
         }
-        Ok(vec![ErasedItem {
+        let mut items = vec![ErasedItem {
             kind: "applications_seen".into(),
             count: u32::try_from(count).unwrap_or(u32::MAX),
             action: "deleted".into(),
-        }])
+        }];
+        items.extend(crate::features::erase(tx, person).await?);
+        Ok(items)
     }
 }

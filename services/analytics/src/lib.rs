@@ -1,16 +1,30 @@
 //! Analytics: aggregates computed from governed (pseudonymised, minimised) streams only; this
-//! service never subscribes to a raw topic.
+//! service never subscribes to a raw topic. It keeps a feature store from the governed people
+//! stream (`features`), trains and serves the attrition-risk model (`attrition`, `models`,
+//! `risk`), forecasts headcount (`forecast`, `planning`) and reports KPIs (`kpis`), every
+//! aggregate about people through the small-group guard.
 
 pub mod attrition;
+mod drift;
+mod features;
+pub mod forecast;
 mod funnel;
 mod grpc;
+mod kpis;
+mod models;
+mod planning;
+mod remote;
+mod risk;
+mod scope;
+mod spans;
 
 use std::sync::Arc;
 
 use hrmesh_kit::{
     auth::Authenticator,
     events::governed_topic,
-    service::{ConsumerDef, Service, ServiceContext, ServiceDef},
+    retention::RetentionRule,
+    service::{ConsumerDef, Service, ServiceContext, ServiceDef, Worker},
 };
 use hrmesh_proto::analytics::v1::analytics_service_server::AnalyticsServiceServer;
 use sqlx::migrate::Migrator;
@@ -18,6 +32,8 @@ use tonic::{server::NamedService, service::RoutesBuilder};
 
 /// Service name: database schema/file and consumer group.
 pub const NAME: &str = "analytics";
+/// Consumer group of the feature store (the governed people stream).
+pub const FEATURES_GROUP: &str = "analytics.features";
 
 static MIGRATIONS: Migrator = sqlx::migrate!("./migrations");
 
@@ -40,11 +56,27 @@ impl Service for Analytics {
     }
 
     fn consumers(&self) -> Vec<ConsumerDef> {
-        vec![ConsumerDef {
-            name: NAME.to_owned(),
-            topics: vec![governed_topic("recruiting")],
-            handler: Arc::new(funnel::FunnelProjection),
-        }]
+        vec![
+            ConsumerDef {
+                name: NAME.to_owned(),
+                topics: vec![governed_topic("recruiting")],
+                handler: Arc::new(funnel::FunnelProjection),
+            },
+            ConsumerDef {
+                name: FEATURES_GROUP.to_owned(),
+                topics: vec![governed_topic("people")],
+                handler: Arc::new(features::FeatureProjection),
+            },
+        ]
+    }
+
+    fn workers(&self) -> Vec<Worker> {
+        let ctx = self.ctx.clone();
+        vec![Box::new(move |stop| Box::pin(drift::run(ctx, stop)))]
+    }
+
+    fn retention(&self) -> Vec<RetentionRule> {
+        features::retention()
     }
 
     fn person_data(&self) -> Option<Arc<dyn hrmesh_kit::privacy::PersonData>> {

@@ -224,21 +224,30 @@ pub static PURPOSES: &[Purpose] = &[
     Purpose {
         id: "analytics.attrition_risk",
         service: "analytics",
-        description: "Estimating attrition risk of individual employees with explained features",
+        description: "Estimating an employee's attrition risk with the reasons behind it, as a recommendation to HR \
+                      for a conversation; never an automated action",
         legal_basis: CONSENT,
-        data_categories: &["tenure", "role", "engagement scores", "absence"],
+        data_categories: &["tenure", "role", "org unit", "contract terms", "working hours", "absence", "pay"],
         consent_required: true,
         retention_days: 365,
         ai_act_risk: "high",
         events: &[],
-        recipients: &["HR department"],
+        recipients: &["HR department", "works council (model card and aggregates only)"],
     },
     Purpose {
         id: "analytics.workforce_planning",
         service: "analytics",
-        description: "Aggregate headcount, funnel and skill-demand figures (groups of at least 5)",
-        legal_basis: INTEREST,
-        data_categories: &["role", "department", "pseudonymised events"],
+        description: "Aggregate headcount forecasts, turnover, absence and recruiting-funnel figures from \
+                      pseudonymised streams (groups of at least 5), and team-level attrition risk",
+        legal_basis: "GDPR art. 6(1)(f): legitimate interest (balancing test documented in the DPIA); for \
+                      sickness absence figures art. 9(2)(b), obligations of the employer in employment law",
+        data_categories: &[
+            "role",
+            "department",
+            "pseudonymised events",
+            "contract terms",
+            "sickness absence dates (health data, no diagnosis)",
+        ],
         consent_required: false,
         retention_days: 1095,
         ai_act_risk: "minimal",

@@ -110,14 +110,34 @@ static TEXTS: &[Row] = &[
         "Frühwarnungen, wenn das Onboarding stockt, damit die HR-Ansprechperson nachfassen kann",
     ),
     (
-        "Estimating attrition risk of individual employees with explained features",
-        "Inschatten van het vertrekrisico van individuele medewerkers met uitgelegde kenmerken",
-        "Schätzung des Kündigungsrisikos einzelner Mitarbeitender mit erklärten Merkmalen",
+        "Estimating an employee's attrition risk with the reasons behind it, as a recommendation to HR for a \
+         conversation; never an automated action",
+        "Inschatten van het vertrekrisico van een medewerker met de redenen erachter, als aanbeveling aan HR voor \
+         een gesprek; nooit een geautomatiseerde actie",
+        "Schätzung des Kündigungsrisikos einer Person mit den Gründen dafür, als Empfehlung an die Personalabteilung \
+         für ein Gespräch; niemals eine automatisierte Maßnahme",
     ),
     (
-        "Aggregate headcount, funnel and skill-demand figures (groups of at least 5)",
-        "Geaggregeerde cijfers over personeelsomvang, wervingstrechter en vraag naar vaardigheden (groepen van minstens 5)",
-        "Aggregierte Zahlen zu Personalbestand, Bewerbungstrichter und Kompetenzbedarf (Gruppen ab 5 Personen)",
+        "Aggregate headcount forecasts, turnover, absence and recruiting-funnel figures from pseudonymised streams \
+         (groups of at least 5), and team-level attrition risk",
+        "Geaggregeerde prognoses van de personeelsomvang, cijfers over verloop, verzuim en wervingstrechter uit \
+         gepseudonimiseerde stromen (groepen van minstens 5), en vertrekrisico per team",
+        "Aggregierte Prognosen des Personalbestands, Zahlen zu Fluktuation, Fehlzeiten und Bewerbungstrichter aus \
+         pseudonymisierten Datenströmen (Gruppen ab 5 Personen) sowie Kündigungsrisiko je Team",
+    ),
+    (
+        "GDPR art. 6(1)(f): legitimate interest (balancing test documented in the DPIA); for sickness absence \
+         figures art. 9(2)(b), obligations of the employer in employment law",
+        "AVG art. 6 lid 1 onder f: gerechtvaardigd belang (belangenafweging vastgelegd in de DPIA); voor \
+         verzuimcijfers art. 9 lid 2 onder b, verplichtingen van de werkgever in het arbeidsrecht",
+        "DSGVO Art. 6 Abs. 1 lit. f: berechtigtes Interesse (Abwägung in der DSFA dokumentiert); für Zahlen zu \
+         krankheitsbedingten Fehlzeiten Art. 9 Abs. 2 lit. b, Pflichten des Arbeitgebers im Arbeitsrecht",
+    ),
+    ("pay", "beloning", "Vergütung"),
+    (
+        "works council (model card and aggregates only)",
+        "ondernemingsraad (alleen modelkaart en totalen)",
+        "Betriebsrat (nur Modellkarte und Aggregate)",
     ),
     (
         "Short pulse surveys on working conditions, reported in groups of at least 5",
