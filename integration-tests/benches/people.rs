@@ -137,7 +137,11 @@ async fn main() {
             let one = Instant::now();
             let balance = hr
                 .clone()
-                .get_leave_balance(GetLeaveBalanceRequest { employee_id: format!("e{i:04}"), year })
+                .get_leave_balance(GetLeaveBalanceRequest {
+                    employee_id: format!("e{i:04}"),
+                    year,
+                    language: String::new(),
+                })
                 .await
                 .unwrap()
                 .into_inner();

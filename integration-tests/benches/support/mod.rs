@@ -45,3 +45,11 @@ pub async fn connect(
         .expect("connect");
     (channel, Bearer(format!("Bearer {token}").parse().expect("header")))
 }
+
+impl Bearer {
+    /// The header value for `token`.
+    #[allow(dead_code)]
+    pub fn new(token: &str) -> Bearer {
+        Bearer(format!("Bearer {token}").parse().expect("header"))
+    }
+}

@@ -3,12 +3,17 @@
 
 use std::fmt::Write as _;
 
-use hrmesh_kit::auth::Role;
+use hrmesh_kit::{
+    auth::Role,
+    error::reason,
+    time::{date_of_ms, format_date, now_ms},
+};
 use hrmesh_proto::people::v1::{
     Address, ChangeAddressRequest, DecideLeaveRequest, ExplainPayslipRequest, GetEmployeeRequest,
     GetLeaveBalanceRequest, ImportEmployeesRequest, ImportPayslipsRequest, ImportReport, IssueCertificateRequest,
-    ListEmployeesRequest, ListLeaveRequest, ListPayslipsRequest, ListSicknessRequest, ReportRecoveryRequest,
-    ReportSickRequest, RequestLeaveRequest, SetContractRequest, UpsertEmployeeRequest, VerifyDocumentRequest,
+    ListDocumentsRequest, ListEmployeesRequest, ListLeaveRequest, ListPayslipsRequest, ListSicknessRequest,
+    ReportRecoveryRequest, ReportSickRequest, RequestLeaveRequest, SetContractRequest, UpsertEmployeeRequest,
+    VerifyDocumentRequest, document_verification_service_client::DocumentVerificationServiceClient,
     people_service_client::PeopleServiceClient,
 };
 use hrmesh_proto::{
@@ -253,7 +258,7 @@ async fn leave_years_follow_each_countrys_law(mode: RunMode) {
     hr.set_contract(contract("de-1", "2020-01-01", 40.0, 5)).await.expect("de contract");
     hr.set_contract(contract("de-2", "2026-09-01", 40.0, 5)).await.expect("pro rata start");
 
-    let balance = |id: &str, year: i32| GetLeaveBalanceRequest { employee_id: id.into(), year };
+    let balance = |id: &str, year: i32| GetLeaveBalanceRequest { employee_id: id.into(), year, language: "en".into() };
     // NL: 4 × 40 hours, statutory leave of 2026 lapses on 1 July 2027.
     let nl = hr.get_leave_balance(balance("nl-1", 2026)).await.expect("nl").into_inner();
     assert_eq!(nl.unit, "hours");
@@ -267,7 +272,11 @@ async fn leave_years_follow_each_countrys_law(mode: RunMode) {
     // DE start on 1 September: 4 full months → 20 × 4/12 = 6.67 → 7 days (BUrlG §5).
     let start = hr.get_leave_balance(balance("de-2", 2026)).await.expect("pro rata").into_inner();
     assert_eq!(start.buckets.iter().find(|b| b.kind == "statutory").map(|b| b.entitlement), Some(7.0));
-    assert!(!start.explanation.is_empty());
+    assert!(start.explanation.iter().any(|line| line.contains("20 × 4 / 12 = 6.67")), "{:?}", start.explanation);
+    // The same explanation in German, with German numbers.
+    let german = GetLeaveBalanceRequest { language: "de".into(), ..balance("de-2", 2026) };
+    let german = hr.get_leave_balance(german).await.expect("German").into_inner().explanation;
+    assert!(german.iter().any(|line| line.contains("1/12 je vollem Monat") && line.contains("6,67")), "{german:?}");
 
     // 2–6 March 2026 in Bavaria: five working days; 14–18 May includes Ascension Day (14 May).
     let mut de1 = people(&app, "de-1", &[Role::Employee]).await;
@@ -282,8 +291,10 @@ async fn leave_years_follow_each_countrys_law(mode: RunMode) {
     assert!(may.holidays_excluded.iter().any(|h| h.starts_with("2026-05-14")), "{:?}", may.holidays_excluded);
     let overlap = de1.request_leave(request("2026-05-18", "2026-05-19")).await.expect_err("overlap");
     assert_eq!(overlap.code(), Code::FailedPrecondition);
+    assert_eq!(reason(&overlap).as_deref(), Some("LEAVE_OVERLAP"), "{overlap:?}");
     let too_much = de1.request_leave(request("2026-06-01", "2026-07-31")).await.expect_err("no balance");
     assert_eq!(too_much.code(), Code::FailedPrecondition);
+    assert_eq!(reason(&too_much).as_deref(), Some("INSUFFICIENT_BALANCE"));
     assert!(too_much.message().contains("insufficient"), "{}", too_much.message());
 }
 
@@ -298,7 +309,7 @@ async fn leave_is_approved_by_the_line_and_updates_the_balance(mode: RunMode) {
     let year = 2027;
     let mut jan = people(&app, "jan", &[Role::Employee]).await;
     let before = jan
-        .get_leave_balance(GetLeaveBalanceRequest { employee_id: "jan".into(), year })
+        .get_leave_balance(GetLeaveBalanceRequest { employee_id: "jan".into(), year, language: String::new() })
         .await
         .expect("b")
         .into_inner();
@@ -333,7 +344,7 @@ async fn leave_is_approved_by_the_line_and_updates_the_balance(mode: RunMode) {
     assert_eq!(lead.decide_leave(decide(true)).await.expect_err("twice").code(), Code::FailedPrecondition);
 
     let after = jan
-        .get_leave_balance(GetLeaveBalanceRequest { employee_id: "jan".into(), year })
+        .get_leave_balance(GetLeaveBalanceRequest { employee_id: "jan".into(), year, language: String::new() })
         .await
         .expect("a")
         .into_inner();
@@ -367,7 +378,8 @@ async fn sickness_creates_the_statutory_tasks(mode: RunMode) {
     assert!(spell.tasks.iter().any(|t| t.kind == "plan_of_action" && t.due == "2026-03-02"), "{:?}", spell.tasks);
     assert!(!uwv.description.is_empty());
     let twice = nl.report_sick(ReportSickRequest { employee_id: "nl-1".into(), first_day: "2026-01-06".into() }).await;
-    assert_eq!(twice.expect_err("already sick").code(), Code::FailedPrecondition);
+    let twice = twice.expect_err("already sick");
+    assert_eq!((twice.code(), reason(&twice).as_deref()), (Code::FailedPrecondition, Some("ALREADY_SICK")));
 
     let mut boss = people(&app, "boss", &[Role::Manager]).await;
     let de = boss
@@ -467,11 +479,18 @@ async fn payslips_are_explained_and_certificates_verified(mode: RunMode) {
         .expect("certificate")
         .into_inner();
     assert!(document.pdf.starts_with(b"%PDF"));
-    let mut bank = people(&app, "svc-bank-portal", &[Role::Service]).await;
+    // A landlord or bank verifies without an account: no token at all.
+    let mut bank = DocumentVerificationServiceClient::new(app.channel("people").await);
     let verify =
         |pdf: Vec<u8>| VerifyDocumentRequest { verification_code: document.verification_code.to_lowercase(), pdf };
     let ok = bank.verify_document(verify(Vec::new())).await.expect("verify").into_inner();
     assert!(ok.valid, "{ok:?}");
+    let until = date_of_ms(now_ms() + 90 * 86_400_000);
+    assert_eq!((document.valid_until.as_str(), ok.valid_until.as_str()), (&*format_date(until), &*format_date(until)));
+    let listed = jan.list_documents(ListDocumentsRequest { employee_id: "jan".into() }).await.expect("list");
+    let listed = listed.into_inner().documents;
+    assert_eq!(listed.len(), 1);
+    assert_eq!((listed[0].verification_code.as_str(), listed[0].pdf.is_empty()), (&*document.verification_code, true));
     assert!(ok.statement.contains("Person jan") && ok.statement.contains("2021-04-01"), "{}", ok.statement);
     assert!(bank.verify_document(verify(document.pdf.clone())).await.expect("verify pdf").into_inner().valid);
     let mut tampered = document.pdf.clone();

@@ -12,7 +12,9 @@ use hrmesh_proto::{
     },
     people::v1::{
         DecideLeaveRequest, GetEmployeeRequest, GetLeaveBalanceRequest, ImportPayslipsRequest, SetContractRequest,
-        UpsertEmployeeRequest, VerifyDocumentRequest, people_service_client::PeopleServiceClient,
+        UpsertEmployeeRequest, VerifyDocumentRequest,
+        document_verification_service_client::DocumentVerificationServiceClient,
+        people_service_client::PeopleServiceClient,
     },
     selfservice::v1::{
         AddFaqRequest, AnswerTicketRequest, GetAssistantFiguresRequest, GetConversationRequest, ListTicketsRequest,
@@ -83,7 +85,7 @@ async fn say(client: &mut Assistant, conversation: &str, text: &str) -> Reply {
 }
 
 async fn balance(client: &mut People, employee: &str) -> f64 {
-    let request = GetLeaveBalanceRequest { employee_id: employee.into(), year: 2027 };
+    let request = GetLeaveBalanceRequest { employee_id: employee.into(), year: 2027, language: String::new() };
     client.get_leave_balance(request).await.expect("balance").into_inner().remaining
 }
 
@@ -257,7 +259,7 @@ async fn certificate_is_delivered_with_its_verification_code(mode: RunMode) {
     let document = done.document.expect("delivered");
     assert!(document.pdf.starts_with(b"%PDF"));
     assert!(done.text.contains(&document.verification_code), "{}", done.text);
-    let mut bank = people(&app, "svc-bank", &[Role::Service]).await;
+    let mut bank = DocumentVerificationServiceClient::new(app.channel("people").await);
     let verify = VerifyDocumentRequest { verification_code: document.verification_code.clone(), pdf: document.pdf };
     assert!(bank.verify_document(verify).await.expect("verify").into_inner().valid);
     app.stop().await;
@@ -284,9 +286,9 @@ async fn handbook_answers_with_its_source_and_queues_what_it_cannot(mode: RunMod
     };
     let document = hr.upload_handbook(upload.clone()).await.expect("upload").into_inner();
     assert_eq!(document.passages, 3);
-    assert!(hr.upload_handbook(upload).await.expect("again").into_inner().replaced);
-    let pdf = UploadHandbookRequest { content: b"%PDF-1.7 \xff\xfe".to_vec(), ..Default::default() };
-    assert_eq!(hr.upload_handbook(pdf).await.expect_err("binary").code(), Code::InvalidArgument);
+    assert!(hr.upload_handbook(upload.clone()).await.expect("again").into_inner().replaced);
+    let broken = UploadHandbookRequest { content: b"%PDF-1.7 \xff\xfe".to_vec(), ..upload.clone() };
+    assert_eq!(hr.upload_handbook(broken).await.expect_err("damaged PDF").code(), Code::InvalidArgument);
 
     let (mut jan, conversation) = converse(&app, "jan").await;
     let answer = say(&mut jan, &conversation, "Hoeveel dagen mag ik thuiswerken?").await;
@@ -325,6 +327,45 @@ async fn handbook_answers_with_its_source_and_queues_what_it_cannot(mode: RunMod
     assert!(found.answered && found.citations[0].passage.contains("23 cent"), "{found:?}");
     let denied = jan.list_unanswered(ListUnansweredRequest::default()).await.expect_err("HR only");
     assert_eq!(denied.code(), Code::PermissionDenied);
+
+    // Handbooks kept as Word or PDF files are uploaded as they are (`scripts/gen-handbook-fixtures.py`).
+    let fixture =
+        |name: &str| std::fs::read(format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"))).expect(name);
+    let docx = UploadHandbookRequest {
+        title: "Mitarbeiterhandbuch".into(),
+        language: "de".into(),
+        content: fixture("handbook_de.docx"),
+        format: String::new(),
+    };
+    let document = hr.upload_handbook(docx).await.expect("DOCX").into_inner();
+    assert_eq!((document.format.as_str(), document.passages), ("docx", 3), "{document:?}");
+    let pdf = UploadHandbookRequest {
+        title: "Employee Handbook".into(),
+        language: "en".into(),
+        content: fixture("handbook_en.pdf"),
+        format: String::new(),
+    };
+    assert_eq!(hr.upload_handbook(pdf).await.expect("PDF").into_inner().format, "pdf");
+    let search =
+        SearchHandbookRequest { question: "Wie oft darf ich im Homeoffice arbeiten?".into(), language: "de".into() };
+    let found = hr.search_handbook(search).await.expect("search").into_inner();
+    let best = &found.citations[0];
+    assert!(found.answered && best.heading.ends_with("Homeoffice") && best.passage.contains("zwei Tagen"), "{found:?}");
+    let search = SearchHandbookRequest { question: "Is there a bicycle allowance?".into(), language: "en".into() };
+    let found = hr.search_handbook(search).await.expect("search").into_inner();
+    assert!(found.answered && found.citations[0].passage.contains("0.23 euro per kilometre"), "{found:?}");
+    let cut = UploadHandbookRequest {
+        title: "Kaputt".into(),
+        language: "de".into(),
+        content: fixture("handbook_de.docx")[..400].to_vec(),
+        format: String::new(),
+    };
+    let refused = hr.upload_handbook(cut).await.expect_err("damaged");
+    assert!(
+        refused.message().contains("DOCUMENT_CORRUPT")
+            || format!("{:?}", refused.details()).contains("DOCUMENT_CORRUPT"),
+        "{refused:?}"
+    );
     app.stop().await;
 }
 

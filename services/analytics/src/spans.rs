@@ -78,10 +78,7 @@ impl Month {
     }
 }
 
-/// The date of a Unix-milliseconds instant (UTC).
-pub fn date_of_ms(ms: i64) -> Date {
-    time::OffsetDateTime::from_unix_timestamp(ms.div_euclid(1000)).map(|t| t.date()).unwrap_or(Date::MIN)
-}
+pub use hrmesh_kit::time::date_of_ms;
 
 /// Parses a stored `YYYY-MM-DD`; `None` for an empty or malformed one.
 pub fn parse_day(value: &str) -> Option<Date> {

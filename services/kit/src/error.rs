@@ -31,6 +31,10 @@ pub enum ApiError {
     AlreadyExists(String),
     #[error("{0}")]
     FailedPrecondition(String),
+    /// A domain rule refused the request (FAILED_PRECONDITION) with a stable reason code in an
+    /// `ErrorInfo` detail, so callers branch on the code, never on the message.
+    #[error("{message}")]
+    Refused { reason: &'static str, message: String },
     #[error("{0}")]
     PermissionDenied(String),
     #[error("{0}")]
@@ -41,6 +45,14 @@ pub enum ApiError {
     DeadlineExceeded(String),
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
+}
+
+/// The `ErrorInfo.domain` of hrmesh's reason codes.
+pub const ERROR_DOMAIN: &str = "hrmesh";
+
+/// The reason code of a refusal (`ApiError::Refused`) another service returned, if any.
+pub fn reason(status: &Status) -> Option<String> {
+    status.get_details_error_info().filter(|info| info.domain == ERROR_DOMAIN).map(|info| info.reason)
 }
 
 /// At most this many field violations are returned; the rest are counted.
@@ -79,6 +91,11 @@ fn describe(violations: &[FieldViolation]) -> String {
 }
 
 impl ApiError {
+    /// A refusal by a domain rule with its stable reason code (`INSUFFICIENT_BALANCE`).
+    pub fn refused(reason: &'static str, message: impl Into<String>) -> ApiError {
+        ApiError::Refused { reason, message: message.into() }
+    }
+
     /// A failed insert: a unique-key conflict becomes ALREADY_EXISTS saying `what` exists,
     /// anything else stays an internal error.
     pub fn on_conflict(err: sqlx::Error, what: impl FnOnce() -> String) -> ApiError {
@@ -110,6 +127,11 @@ impl From<ApiError> for Status {
             ApiError::NotFound(m) => Status::not_found(bounded(&m, MAX_MESSAGE_CHARS)),
             ApiError::AlreadyExists(m) => Status::already_exists(bounded(&m, MAX_MESSAGE_CHARS)),
             ApiError::FailedPrecondition(m) => Status::failed_precondition(bounded(&m, MAX_MESSAGE_CHARS)),
+            ApiError::Refused { reason, message } => {
+                let mut details = ErrorDetails::new();
+                details.set_error_info(reason, ERROR_DOMAIN, std::collections::HashMap::new());
+                Status::with_error_details(Code::FailedPrecondition, bounded(&message, MAX_MESSAGE_CHARS), details)
+            }
             ApiError::PermissionDenied(m) => Status::permission_denied(bounded(&m, MAX_MESSAGE_CHARS)),
             ApiError::Unauthenticated(m) => Status::unauthenticated(bounded(&m, MAX_MESSAGE_CHARS)),
             ApiError::Unavailable(m) => Status::unavailable(bounded(&m, MAX_MESSAGE_CHARS)),
@@ -190,6 +212,14 @@ pub fn identifier(field: &str, value: &str) -> Result<String, FieldViolation> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn refusals_carry_their_reason_code() {
+        let status: Status = ApiError::refused("INSUFFICIENT_BALANCE", "2 days left").into();
+        assert_eq!((status.code(), status.message()), (Code::FailedPrecondition, "2 days left"));
+        assert_eq!(reason(&status).as_deref(), Some("INSUFFICIENT_BALANCE"));
+        assert_eq!(reason(&Status::failed_precondition("no code")), None);
+    }
 
     #[test]
     fn invalid_argument_carries_every_field_violation() {

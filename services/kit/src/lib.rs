@@ -11,6 +11,7 @@ pub mod cpu;
 pub mod crypto;
 pub mod db;
 pub mod directory;
+pub mod document;
 pub mod error;
 pub mod events;
 pub mod groups;

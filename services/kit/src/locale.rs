@@ -159,6 +159,39 @@ pub fn fold(word: &str) -> String {
     out
 }
 
+/// One text per language: `say!(locale, en: …, nl: …, de: …)` evaluates only the chosen one.
+#[macro_export]
+macro_rules! say {
+    ($locale:expr, en: $en:expr, nl: $nl:expr, de: $de:expr $(,)?) => {
+        match $locale {
+            $crate::locale::Locale::En => $en,
+            $crate::locale::Locale::Nl => $nl,
+            $crate::locale::Locale::De => $de,
+        }
+    };
+}
+
+/// A sentence in English, Dutch and German, for results computed before the reader's language
+/// is known (an explanation stored with a number): `Text::new(en, nl, de).get(locale)`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Text([String; 3]);
+
+impl Text {
+    pub fn new(en: impl Into<String>, nl: impl Into<String>, de: impl Into<String>) -> Text {
+        Text([en.into(), nl.into(), de.into()])
+    }
+
+    /// The text in `locale`.
+    pub fn get(&self, locale: Locale) -> &str {
+        &self.0[locale.index()]
+    }
+}
+
+/// A number with a decimal comma, as Dutch and German write it (`80.66` → `80,66`).
+pub fn decimal_comma(number: &str) -> String {
+    number.replace('.', ",")
+}
+
 impl Locale {
     /// The language with most stop words among the first 2,000 words of `text` (English when
     /// none): the one detector every service uses.

@@ -52,6 +52,11 @@ pub fn today() -> time::Date {
     time::OffsetDateTime::now_utc().date()
 }
 
+/// The UTC date of an instant in Unix milliseconds (`Date::MIN` for one out of range).
+pub fn date_of_ms(ms: i64) -> time::Date {
+    time::OffsetDateTime::from_unix_timestamp(ms.div_euclid(1000)).map_or(time::Date::MIN, |t| t.date())
+}
+
 /// Earliest and latest instants a request may carry (2000-01-01 and 2100-01-01, UTC): an HR
 /// record outside them is a mistake, never a date to store (an unset or zero timestamp is 1970).
 const EARLIEST_MS: i64 = 946_684_800_000;

@@ -7,7 +7,7 @@ use hrmesh_proto::people::v1::{self as pb, AbsenceTask, RecoveryReported, SickRe
 use sqlx::AnyConnection;
 
 use crate::{
-    contracts, employees, purposes,
+    contracts, employees, purposes, reasons,
     sickness::{self, SickSpell, TaskKind},
 };
 
@@ -108,17 +108,23 @@ pub async fn report_sick(
     employees::placement(&mut tx, employee_id).await?;
     let rows = spells(&mut tx, employee_id).await?;
     if let Some(open) = rows.iter().find(|r| r.recovered_on.is_none()) {
-        return Err(ApiError::FailedPrecondition(format!(
-            "{employee_id} is reported sick since {} already / is al ziek gemeld / ist bereits krankgemeldet",
-            open.first_day
-        )));
+        return Err(ApiError::refused(
+            reasons::ALREADY_SICK,
+            format!(
+                "{employee_id} is reported sick since {} already / is al ziek gemeld / ist bereits krankgemeldet",
+                open.first_day
+            ),
+        ));
     }
     if let Some(overlap) = rows.iter().find(|r| r.spell().recovered.is_some_and(|back| back > first_day)) {
-        return Err(ApiError::FailedPrecondition(format!(
-            "a spell from {} to {} covers that day",
-            overlap.first_day,
-            overlap.recovered_on.as_deref().unwrap_or_default()
-        )));
+        return Err(ApiError::refused(
+            reasons::SPELL_OVERLAP,
+            format!(
+                "a spell from {} to {} covers that day",
+                overlap.first_day,
+                overlap.recovered_on.as_deref().unwrap_or_default()
+            ),
+        ));
     }
     let spell_id = uuid::Uuid::now_v7().to_string();
     sqlx::query("INSERT INTO sick_spells (spell_id, employee_id, first_day, reported_by, created_at) VALUES ($1, $2, $3, $4, $5)")
@@ -146,16 +152,17 @@ pub async fn report_recovery(
     let mut tx = ctx.db.begin().await?;
     let rows = spells(&mut tx, employee_id).await?;
     let open = rows.iter().find(|r| r.recovered_on.is_none()).ok_or_else(|| {
-        ApiError::FailedPrecondition(format!(
-            "{employee_id} is not reported sick / is niet ziek gemeld / ist nicht krankgemeldet"
-        ))
+        ApiError::refused(
+            reasons::NOT_SICK,
+            format!("{employee_id} is not reported sick / is niet ziek gemeld / ist nicht krankgemeldet"),
+        )
     })?;
     let first = open.spell().first_day;
     if recovered_on <= first {
-        return Err(ApiError::FailedPrecondition(format!(
-            "recovered_on must be after the first sick day {}",
-            open.first_day
-        )));
+        return Err(ApiError::refused(
+            reasons::RECOVERY_BEFORE_SICKNESS,
+            format!("recovered_on must be after the first sick day {}", open.first_day),
+        ));
     }
     sqlx::query("UPDATE sick_spells SET recovered_on = $2 WHERE spell_id = $1")
         .bind(&open.spell_id)

@@ -8,11 +8,19 @@ use sha2::{Digest, Sha256};
 
 use crate::{
     certificate::{self, CertificateFacts, CertificateRecord},
-    contracts, employees, purposes,
+    contracts, employees, purposes, reasons,
 };
 
 /// The kind of the one document issued so far.
 const EMPLOYMENT_CERTIFICATE: &str = "employment_certificate";
+/// How long a certificate counts as current: banks and landlords ask for one of at most three
+/// months.
+pub const VALID_DAYS: i64 = 90;
+
+/// The last day a document issued at `issued_at_ms` is current.
+fn valid_until(issued_at_ms: i64) -> ::time::Date {
+    time::date_of_ms(issued_at_ms) + ::time::Duration::days(VALID_DAYS)
+}
 
 /// The service's document signing key, derived from the privacy master key so that every
 /// replica signs alike and nothing else needs to be configured.
@@ -39,9 +47,12 @@ pub async fn issue_certificate(
     let first = versions.iter().map(|c| c.start).min();
     let current = contracts::current(&mut tx, employee_id, today).await?;
     let (Some(start), Some(current)) = (first, current) else {
-        return Err(ApiError::FailedPrecondition(format!(
-            "{employee_id} has no contract to certify / heeft geen arbeidsovereenkomst / hat keinen Arbeitsvertrag"
-        )));
+        return Err(ApiError::refused(
+            reasons::NO_CONTRACT,
+            format!(
+                "{employee_id} has no contract to certify / heeft geen arbeidsovereenkomst / hat keinen Arbeitsvertrag"
+            ),
+        ));
     };
     let facts = CertificateFacts {
         employee_name: employee.full_name.clone(),
@@ -94,7 +105,41 @@ pub async fn issue_certificate(
         verification_code: issued.record.code,
         pdf: issued.pdf,
         issued_at: Some(time::timestamp(now)),
+        valid_until: time::format_date(valid_until(now)),
     })
+}
+
+#[derive(sqlx::FromRow)]
+struct Listed {
+    document_id: String,
+    kind: String,
+    language: String,
+    code: String,
+    issued_at: i64,
+}
+
+/// The documents issued to `employee_id`, newest first, without their PDFs.
+pub async fn list(ctx: &ServiceContext, employee_id: &str) -> Result<Vec<pb::Document>, ApiError> {
+    let rows: Vec<Listed> = sqlx::query_as(
+        "SELECT document_id, kind, language, code, issued_at FROM documents WHERE employee_id = $1
+         ORDER BY issued_at DESC, document_id DESC",
+    )
+    .bind(employee_id)
+    .fetch_all(ctx.db.pool())
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| pb::Document {
+            document_id: r.document_id,
+            employee_id: employee_id.to_owned(),
+            kind: r.kind,
+            language: r.language,
+            verification_code: r.code,
+            pdf: Vec::new(),
+            issued_at: Some(time::timestamp(r.issued_at)),
+            valid_until: time::format_date(valid_until(r.issued_at)),
+        })
+        .collect())
 }
 
 #[derive(sqlx::FromRow)]
@@ -151,10 +196,19 @@ pub async fn verify(
     if pdf.is_some() && !certificate::verify_document(key, &record, &code, pdf) {
         return Ok(invalid("changed_document"));
     }
+    let until = valid_until(row.issued_at);
+    if time::today() > until {
+        return Ok(pb::VerifyDocumentResponse {
+            issued_at: Some(time::timestamp(row.issued_at)),
+            valid_until: time::format_date(until),
+            ..invalid("expired")
+        });
+    }
     Ok(pb::VerifyDocumentResponse {
         valid: true,
         statement: record.facts_text,
         issued_at: Some(time::timestamp(row.issued_at)),
         reason: String::new(),
+        valid_until: time::format_date(until),
     })
 }

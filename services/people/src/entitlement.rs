@@ -1,9 +1,11 @@
 //! Statutory yearly leave entitlement from a contract: how much, in which unit and when it lapses,
-//! with one English line per rule applied so that HR can check every number against the law.
+//! with one line per rule applied (in English, Dutch and German) so that HR and the employee can
+//! check every number against the law.
 //!
 //! NL counts in hours (BW 7:634), DE and BE in working days. Contractual extra days are kept
 //! apart from the statutory ones because they lapse on other terms.
 
+use hrmesh_kit::locale::{Text, decimal_comma as c};
 use time::{Date, Month, util::days_in_year};
 
 use crate::country::Country;
@@ -45,8 +47,8 @@ pub struct Entitlement {
     pub statutory_expires: Option<Date>,
     /// When extra-statutory leave lapses, the last day to take it (None without such leave).
     pub extra_expires: Option<Date>,
-    /// Which rule gave which number, one English sentence a line.
-    pub explanation: Vec<String>,
+    /// Which rule gave which number, one sentence a line.
+    pub explanation: Vec<Text>,
 }
 
 /// The leave `contract` entitles to in `year` under the law of `country`.
@@ -83,7 +85,11 @@ fn netherlands(contract: &ContractTerms, year: i32) -> Entitlement {
     let weekly = contract.weekly_hours.max(0.0);
     let full = 4.0 * weekly;
     let (weekly_s, full_s) = (num(weekly), num(full));
-    let mut lines = vec![format!("BW 7:634: 4 × {weekly_s} h a week = {full_s} h for a full year.")];
+    let mut lines = vec![Text::new(
+        format!("BW 7:634: 4 × {weekly_s} h a week = {full_s} h for a full year."),
+        format!("BW 7:634: 4 × {} uur per week = {} uur voor een volledig jaar.", c(&weekly_s), c(&full_s)),
+        format!("BW 7:634 (NL): 4 × {} Std. pro Woche = {} Std. für ein volles Jahr.", c(&weekly_s), c(&full_s)),
+    )];
     let Some((first, last)) = employed(contract, year) else {
         return finish(Unit::Hours, (0.0, None), (0.0, None), not_employed(lines, year));
     };
@@ -92,9 +98,19 @@ fn netherlands(contract: &ContractTerms, year: i32) -> Entitlement {
     let statutory = round2(full * share);
     let pro_rata = if days < in_year { format!(" × {days} / {in_year}") } else { String::new() };
     if days < in_year {
-        lines.push(format!(
-            "Employed {days} of the {in_year} days of {year}: {full_s}{pro_rata} = {} h.",
-            num(statutory)
+        let statutory_s = num(statutory);
+        lines.push(Text::new(
+            format!("Employed {days} of the {in_year} days of {year}: {full_s}{pro_rata} = {statutory_s} h."),
+            format!(
+                "In dienst {days} van de {in_year} dagen van {year}: {}{pro_rata} = {} uur.",
+                c(&full_s),
+                c(&statutory_s)
+            ),
+            format!(
+                "{days} von {in_year} Tagen des Jahres {year} beschäftigt: {}{pro_rata} = {} Std.",
+                c(&full_s),
+                c(&statutory_s)
+            ),
         ));
     }
     let per_day = if contract.days_per_week > 0 { weekly / f64::from(contract.days_per_week) } else { 0.0 };
@@ -102,19 +118,49 @@ fn netherlands(contract: &ContractTerms, year: i32) -> Entitlement {
     if extra > 0.0 {
         let (days_s, per_day_s, extra_s) = (num(contract.extra_days_per_year), num(per_day), num(extra));
         let week = contract.days_per_week;
-        lines.push(format!(
-            "Contract: {days_s} extra days × {per_day_s} h a day ({weekly_s} h / {week} days){pro_rata} = {extra_s} h."
+        lines.push(Text::new(
+            format!(
+                "Contract: {days_s} extra days × {per_day_s} h a day ({weekly_s} h / {week} days){pro_rata} = {extra_s} h."
+            ),
+            format!(
+                "Contract: {} bovenwettelijke dagen × {} uur per dag ({} uur / {week} dagen){pro_rata} = {} uur.",
+                c(&days_s),
+                c(&per_day_s),
+                c(&weekly_s),
+                c(&extra_s)
+            ),
+            format!(
+                "Vertrag: {} zusätzliche Tage × {} Std. pro Tag ({} Std. / {week} Tage){pro_rata} = {} Std.",
+                c(&days_s),
+                c(&per_day_s),
+                c(&weekly_s),
+                c(&extra_s)
+            ),
         ));
     }
     let (statutory_expires, extra_expires) = (ymd(year + 1, Month::July, 1), ymd(year + 5, Month::December, 31));
     if let Some(expires) = statutory_expires.filter(|_| statutory > 0.0) {
-        lines.push(format!(
-            "BW 7:640a: statutory leave of {year} lapses on {expires}, six months after the year, \
-             unless the employee could reasonably not take it."
+        lines.push(Text::new(
+            format!(
+                "BW 7:640a: statutory leave of {year} lapses on {expires}, six months after the year, \
+                 unless the employee could reasonably not take it."
+            ),
+            format!(
+                "BW 7:640a: het wettelijk verlof van {year} vervalt op {expires}, zes maanden na het jaar, \
+                 tenzij de werknemer het redelijkerwijs niet kon opnemen."
+            ),
+            format!(
+                "BW 7:640a (NL): Der gesetzliche Urlaub aus {year} verfällt am {expires}, sechs Monate nach \
+                 Jahresende, es sei denn, er konnte vernünftigerweise nicht genommen werden."
+            ),
         ));
     }
     if let Some(expires) = extra_expires.filter(|_| extra > 0.0) {
-        lines.push(format!("BW 7:642: extra-statutory leave of {year} is time-barred five years on, on {expires}."));
+        lines.push(Text::new(
+            format!("BW 7:642: extra-statutory leave of {year} is time-barred five years on, on {expires}."),
+            format!("BW 7:642: bovenwettelijk verlof van {year} verjaart na vijf jaar, op {expires}."),
+            format!("BW 7:642 (NL): Übergesetzlicher Urlaub aus {year} verjährt nach fünf Jahren, am {expires}."),
+        ));
     }
     finish(Unit::Hours, (statutory, statutory_expires), (extra, extra_expires), lines)
 }
@@ -125,8 +171,16 @@ fn germany(contract: &ContractTerms, year: i32) -> Entitlement {
     let week = contract.days_per_week;
     let full = 24.0 * f64::from(week) / 6.0;
     let full_s = num(full);
-    let mut lines = vec![format!(
-        "BUrlG §3: 24 working days on 6 days a week; 24 × {week} / 6 = {full_s} days on {week} days a week."
+    let mut lines = vec![Text::new(
+        format!("BUrlG §3: 24 working days on 6 days a week; 24 × {week} / 6 = {full_s} days on {week} days a week."),
+        format!(
+            "BUrlG §3 (DE): 24 werkdagen bij 6 dagen per week; 24 × {week} / 6 = {} dagen bij {week} dagen per week.",
+            c(&full_s)
+        ),
+        format!(
+            "BUrlG §3: 24 Werktage bei 6 Tagen pro Woche; 24 × {week} / 6 = {} Tage bei {week} Tagen pro Woche.",
+            c(&full_s)
+        ),
     )];
     let Some((first, last)) = employed(contract, year) else {
         return finish(Unit::Days, (0.0, None), (0.0, None), not_employed(lines, year));
@@ -135,33 +189,60 @@ fn germany(contract: &ContractTerms, year: i32) -> Entitlement {
     let waiting = period_end(contract.start, 6).unwrap_or(Date::MAX);
     let half_year = ymd(year, Month::June, 30).unwrap_or(Date::MAX);
     let part = if contract.end.is_some_and(|end| end < waiting) {
-        Some("§5(1)(b): leaves before the six-month waiting period (§4) ends")
+        Some([
+            "§5(1)(b): leaves before the six-month waiting period (§4) ends",
+            "§5(1)(b): vertrekt voordat de wachttijd van zes maanden (§4) eindigt",
+            "§5 Abs. 1 b: scheidet vor Ende der sechsmonatigen Wartezeit (§4) aus",
+        ])
     } else if waiting.year() > year {
-        Some("§5(1)(a): the six-month waiting period (§4) does not end within the year")
+        Some([
+            "§5(1)(a): the six-month waiting period (§4) does not end within the year",
+            "§5(1)(a): de wachttijd van zes maanden (§4) eindigt niet binnen het jaar",
+            "§5 Abs. 1 a: die sechsmonatige Wartezeit (§4) endet nicht im Kalenderjahr",
+        ])
     } else if contract.end.is_some_and(|end| end <= half_year) {
-        Some("§5(1)(c): leaves in the first half of the year")
+        Some([
+            "§5(1)(c): leaves in the first half of the year",
+            "§5(1)(c): vertrekt in de eerste helft van het jaar",
+            "§5 Abs. 1 c: scheidet in der ersten Jahreshälfte aus",
+        ])
     } else {
         if waiting.year() == year {
-            lines.push(format!("BUrlG §4: the six-month waiting period ends on {waiting}: the full entitlement."));
+            lines.push(Text::new(
+                format!("BUrlG §4: the six-month waiting period ends on {waiting}: the full entitlement."),
+                format!("BUrlG §4: de wachttijd van zes maanden eindigt op {waiting}: het volledige recht."),
+                format!("BUrlG §4: Die sechsmonatige Wartezeit endet am {waiting}: voller Urlaubsanspruch."),
+            ));
         }
         None
     };
     let (statutory, months) = match part {
         None => (full, 12),
-        Some(rule) => {
+        Some([en, nl, de]) => {
             let months = full_months(first, last);
             let exact = round2(full * f64::from(months) / 12.0);
             let exact_s = num(exact);
-            lines.push(format!(
-                "BUrlG {rule}: 1/12 per full month, {months} in {year}: {full_s} × {months} / 12 = {exact_s}."
+            let (full_c, exact_c) = (c(&full_s), c(&exact_s));
+            lines.push(Text::new(
+                format!("BUrlG {en}: 1/12 per full month, {months} in {year}: {full_s} × {months} / 12 = {exact_s}."),
+                format!("BUrlG {nl}: 1/12 per volle maand, {months} in {year}: {full_c} × {months} / 12 = {exact_c}."),
+                format!("BUrlG {de}: 1/12 je vollem Monat, {months} in {year}: {full_c} × {months} / 12 = {exact_c}."),
             ));
             // §5(2): a fraction of at least half a day rounds up; a smaller one stays (BAG), it is not dropped.
             let statutory = if exact - exact.floor() >= 0.5 { exact.ceil() } else { exact };
             if statutory != exact {
-                lines.push(format!("BUrlG §5(2): at least half a day rounds up to a full day: {statutory} days."));
+                lines.push(Text::new(
+                    format!("BUrlG §5(2): at least half a day rounds up to a full day: {statutory} days."),
+                    format!("BUrlG §5(2): minstens een halve dag wordt een hele dag: {statutory} dagen."),
+                    format!("BUrlG §5 Abs. 2: Mindestens ein halber Tag wird auf einen vollen aufgerundet: {statutory} Tage."),
+                ));
             }
             if waiting.year() > year {
-                lines.push("BUrlG §7(3): on request this leave is carried over into all of next year.".to_owned());
+                lines.push(Text::new(
+                    "BUrlG §7(3): on request this leave is carried over into all of next year.",
+                    "BUrlG §7(3): op verzoek wordt dit verlof naar het hele volgende jaar overgedragen.",
+                    "BUrlG §7 Abs. 3: Auf Verlangen wird dieser Urlaub auf das ganze nächste Jahr übertragen.",
+                ));
             }
             (statutory, months)
         }
@@ -170,14 +251,32 @@ fn germany(contract: &ContractTerms, year: i32) -> Entitlement {
     if extra > 0.0 {
         let pro_rata = if months < 12 { format!(" × {months} / 12") } else { String::new() };
         let (days_s, extra_s) = (num(contract.extra_days_per_year), num(extra));
-        lines.push(format!(
-            "Contract: {days_s} extra days a year{pro_rata} = {extra_s} days, lapsing with the statutory days."
+        lines.push(Text::new(
+            format!(
+                "Contract: {days_s} extra days a year{pro_rata} = {extra_s} days, lapsing with the statutory days."
+            ),
+            format!(
+                "Contract: {} extra dagen per jaar{pro_rata} = {} dagen, die met de wettelijke dagen vervallen.",
+                c(&days_s),
+                c(&extra_s)
+            ),
+            format!(
+                "Vertrag: {} zusätzliche Tage pro Jahr{pro_rata} = {} Tage, die mit den gesetzlichen Tagen verfallen.",
+                c(&days_s),
+                c(&extra_s)
+            ),
         ));
     }
     let expires = ymd(year + 1, Month::March, 31);
     if let Some(expires) = expires.filter(|_| statutory > 0.0) {
-        lines.push(format!(
-            "BUrlG §7(3): leave of {year} not taken in the year is carried over until {expires} at most."
+        lines.push(Text::new(
+            format!("BUrlG §7(3): leave of {year} not taken in the year is carried over until {expires} at most."),
+            format!(
+                "BUrlG §7(3): verlof van {year} dat niet in het jaar is opgenomen, loopt uiterlijk tot {expires} door."
+            ),
+            format!(
+                "BUrlG §7 Abs. 3: Im Jahr {year} nicht genommener Urlaub wird höchstens bis zum {expires} übertragen."
+            ),
         ));
     }
     finish(Unit::Days, (statutory, expires), (extra, expires), lines)
@@ -188,17 +287,39 @@ fn belgium(contract: &ContractTerms, year: i32) -> Entitlement {
     let week = contract.days_per_week;
     let full = 4.0 * f64::from(week);
     let (before, full_s) = (year - 1, num(full));
-    let mut lines = vec![format!(
-        "Annual leave: 4 × {week} days a week = {full_s} days after a full year worked in {before} (its \
-         vakantiedienstjaar)."
+    let mut lines = vec![Text::new(
+        format!(
+            "Annual leave: 4 × {week} days a week = {full_s} days after a full year worked in {before} (its \
+             vakantiedienstjaar)."
+        ),
+        format!(
+            "Jaarlijkse vakantie: 4 × {week} dagen per week = {} dagen na een volledig gewerkt jaar {before} (het \
+             vakantiedienstjaar).",
+            c(&full_s)
+        ),
+        format!(
+            "Jahresurlaub (BE): 4 × {week} Tage pro Woche = {} Tage nach einem voll gearbeiteten Jahr {before} \
+             (dem Urlaubsdienstjahr).",
+            c(&full_s)
+        ),
     )];
     let Some((first, last)) = employed(contract, year) else {
         return finish(Unit::Days, (0.0, None), (0.0, None), not_employed(lines, year));
     };
     let statutory = if contract.start.year() >= year {
-        lines.push(format!(
-            "Started in {year}: no statutory days for {year}, which depend on work in {before}; the European holiday \
-             (aanvullende vakantie) may apply but is not computed here."
+        lines.push(Text::new(
+            format!(
+                "Started in {year}: no statutory days for {year}, which depend on work in {before}; the European \
+                 holiday (aanvullende vakantie) may apply but is not computed here."
+            ),
+            format!(
+                "Begonnen in {year}: geen wettelijke dagen voor {year}, die van het werk in {before} afhangen; de \
+                 Europese vakantie (aanvullende vakantie) kan gelden maar wordt hier niet berekend."
+            ),
+            format!(
+                "Beginn {year}: keine gesetzlichen Tage für {year}, die von der Arbeit in {before} abhängen; der \
+                 europäische Urlaub (ergänzender Urlaub) kann gelten, wird hier aber nicht berechnet."
+            ),
         ));
         0.0
     } else if contract.start.year() < before {
@@ -209,36 +330,68 @@ fn belgium(contract: &ContractTerms, year: i32) -> Entitlement {
         let exact = full * f64::from(months) / 12.0;
         let statutory = (exact * 2.0).round() / 2.0;
         let (start, exact_s) = (contract.start, num(exact));
-        lines.push(format!(
-            "Started on {start}: {months} full months in {before}, {full_s} × {months} / 12 = {exact_s}, \
-             to the nearest half day {statutory} days."
+        let (full_c, exact_c, statutory_c) = (c(&full_s), c(&exact_s), c(&num(statutory)));
+        lines.push(Text::new(
+            format!(
+                "Started on {start}: {months} full months in {before}, {full_s} × {months} / 12 = {exact_s}, \
+                 to the nearest half day {statutory} days."
+            ),
+            format!(
+                "Begonnen op {start}: {months} volle maanden in {before}, {full_c} × {months} / 12 = {exact_c}, \
+                 afgerond op een halve dag {statutory_c} dagen."
+            ),
+            format!(
+                "Beginn am {start}: {months} volle Monate in {before}, {full_c} × {months} / 12 = {exact_c}, \
+                 auf halbe Tage gerundet {statutory_c} Tage."
+            ),
         ));
         statutory
     };
     let (days, in_year) = (inclusive_days(first, last), i64::from(days_in_year(year)));
     let extra = round2(contract.extra_days_per_year.max(0.0) * days as f64 / in_year as f64);
     if extra > 0.0 {
-        let pro_rata = if days < in_year { format!(" × {days} / {in_year} days employed") } else { String::new() };
-        lines.push(format!(
-            "Contract: {} extra days a year{pro_rata} = {} days.",
-            num(contract.extra_days_per_year),
-            num(extra)
+        let part = |employed: &str| {
+            if days < in_year { format!(" × {days} / {in_year} {employed}") } else { String::new() }
+        };
+        let (days_s, extra_s) = (num(contract.extra_days_per_year), num(extra));
+        lines.push(Text::new(
+            format!("Contract: {days_s} extra days a year{} = {extra_s} days.", part("days employed")),
+            format!(
+                "Contract: {} extra dagen per jaar{} = {} dagen.",
+                c(&days_s),
+                part("dagen in dienst"),
+                c(&extra_s)
+            ),
+            format!(
+                "Vertrag: {} zusätzliche Tage pro Jahr{} = {} Tage.",
+                c(&days_s),
+                part("Beschäftigungstage"),
+                c(&extra_s)
+            ),
         ));
     }
     let expires = ymd(year, Month::December, 31);
     if statutory > 0.0 || extra > 0.0 {
-        lines.push(format!("Leave of {year} must be taken within {year}: it lapses after 31 December."));
+        lines.push(Text::new(
+            format!("Leave of {year} must be taken within {year}: it lapses after 31 December."),
+            format!("Verlof van {year} moet in {year} worden opgenomen: het vervalt na 31 december."),
+            format!("Urlaub aus {year} ist im Jahr {year} zu nehmen: Er verfällt nach dem 31. Dezember."),
+        ));
     }
     finish(Unit::Days, (statutory, expires), (extra, expires), lines)
 }
 
-fn not_employed(mut lines: Vec<String>, year: i32) -> Vec<String> {
-    lines.push(format!("Not employed in {year}: no leave."));
+fn not_employed(mut lines: Vec<Text>, year: i32) -> Vec<Text> {
+    lines.push(Text::new(
+        format!("Not employed in {year}: no leave."),
+        format!("Niet in dienst in {year}: geen verlof."),
+        format!("{year} nicht beschäftigt: kein Urlaub."),
+    ));
     lines
 }
 
 /// The entitlement from (amount, lapse date) of statutory and of extra leave; no date without leave.
-fn finish(unit: Unit, statutory: (f64, Option<Date>), extra: (f64, Option<Date>), lines: Vec<String>) -> Entitlement {
+fn finish(unit: Unit, statutory: (f64, Option<Date>), extra: (f64, Option<Date>), lines: Vec<Text>) -> Entitlement {
     Entitlement {
         statutory: statutory.0,
         extra_statutory: extra.0,
@@ -293,7 +446,14 @@ fn num(value: f64) -> String {
 
 #[cfg(test)]
 mod tests {
+    use hrmesh_kit::locale::Locale;
+
     use super::*;
+
+    /// Whether a line of the explanation in `locale` contains `words`.
+    fn said(ent: &Entitlement, locale: Locale, words: &str) -> bool {
+        ent.explanation.iter().any(|line| line.get(locale).contains(words))
+    }
 
     fn day(year: i32, month: u8, day: u8) -> Date {
         ymd(year, Month::try_from(month).expect("month"), day).expect("valid date")
@@ -308,7 +468,7 @@ mod tests {
         let ent = yearly(Country::Nl, &terms(day(2020, 1, 1), 40.0, 5), 2026);
         assert_eq!((ent.statutory, ent.unit, ent.statutory_expires), (160.0, Unit::Hours, Some(day(2027, 7, 1))));
         assert_eq!((ent.extra_statutory, ent.extra_expires), (0.0, None));
-        assert!(ent.explanation[0].contains("BW 7:634"), "{:?}", ent.explanation);
+        assert!(ent.explanation[0].get(Locale::En).contains("BW 7:634"), "{:?}", ent.explanation);
     }
 
     #[test]
@@ -316,7 +476,9 @@ mod tests {
         let ent = yearly(Country::Nl, &terms(day(2026, 7, 1), 40.0, 5), 2026);
         // 1 July to 31 December is 184 of 365 days: 160 × 184 / 365 = 80.657… → 80.66 h.
         assert_eq!(ent.statutory, 80.66);
-        assert!(ent.explanation.iter().any(|line| line.contains("160 × 184 / 365 = 80.66 h")), "{:?}", ent.explanation);
+        assert!(said(&ent, Locale::En, "160 × 184 / 365 = 80.66 h"), "{:?}", ent.explanation);
+        assert!(said(&ent, Locale::Nl, "160 × 184 / 365 = 80,66 uur"), "{:?}", ent.explanation);
+        assert!(said(&ent, Locale::De, "160 × 184 / 365 = 80,66 Std."), "{:?}", ent.explanation);
     }
 
     #[test]
@@ -353,7 +515,8 @@ mod tests {
         let ent = yearly(Country::De, &terms(day(2026, 9, 1), 40.0, 5), 2026);
         // Waiting period ends 28 February 2027: §5(1)(a), 20 × 4 / 12 = 6.67, §5(2) rounds up.
         assert_eq!(ent.statutory, 7.0);
-        assert!(ent.explanation.iter().any(|line| line.contains("20 × 4 / 12 = 6.67")), "{:?}", ent.explanation);
+        assert!(said(&ent, Locale::En, "20 × 4 / 12 = 6.67"), "{:?}", ent.explanation);
+        assert!(said(&ent, Locale::De, "1/12 je vollem Monat, 4 in"), "{:?}", ent.explanation);
     }
 
     #[test]
@@ -394,7 +557,8 @@ mod tests {
     fn be_start_in_the_same_year_gives_no_statutory_days_and_mentions_the_european_holiday() {
         let ent = yearly(Country::Be, &terms(day(2026, 2, 1), 38.0, 5), 2026);
         assert_eq!((ent.statutory, ent.statutory_expires), (0.0, None));
-        assert!(ent.explanation.iter().any(|line| line.contains("European holiday")), "{:?}", ent.explanation);
+        assert!(said(&ent, Locale::En, "European holiday"), "{:?}", ent.explanation);
+        assert!(said(&ent, Locale::Nl, "Europese vakantie"), "{:?}", ent.explanation);
     }
 
     #[test]

@@ -279,7 +279,8 @@ impl PeopleService for Api {
         };
         let mut conn = self.ctx.db.pool().acquire().await.map_err(ApiError::from)?;
         let (_, balance) = leave::balance(&mut conn, &employee_id, year, today).await?;
-        Ok(Response::new(leave::to_proto(&employee_id, year, &balance)))
+        let locale = self.language("language", &request.get_ref().language, &employee_id).await?;
+        Ok(Response::new(leave::to_proto(&employee_id, year, &balance, locale)))
     }
 
     async fn request_leave(
@@ -449,14 +450,38 @@ impl PeopleService for Api {
         Ok(Response::new(documents::issue_certificate(&self.ctx, &self.signing, &employee_id, locale).await?))
     }
 
+    async fn list_documents(
+        &self,
+        request: Request<pb::ListDocumentsRequest>,
+    ) -> Result<Response<pb::ListDocumentsResponse>, Status> {
+        let employee_id = id("employee_id", &request.get_ref().employee_id)?;
+        let rpc = rpc("ListDocuments");
+        let caller = self.ctx.authorize(&request, &[Role::Employee, Role::HrAdmin, Role::Service], &rpc).await?;
+        self.ctx.acting_for(&caller, &employee_id, &[Role::HrAdmin, Role::Service], &rpc).await?;
+        Ok(Response::new(pb::ListDocumentsResponse { documents: documents::list(&self.ctx, &employee_id).await? }))
+    }
+}
+
+/// The public document verification service: registered without authentication (see the proto).
+pub struct Verifier {
+    ctx: ServiceContext,
+    key: ed25519_dalek::VerifyingKey,
+}
+
+impl Verifier {
+    pub fn new(ctx: ServiceContext, key: ed25519_dalek::VerifyingKey) -> Self {
+        Self { ctx, key }
+    }
+}
+
+#[tonic::async_trait]
+impl pb::document_verification_service_server::DocumentVerificationService for Verifier {
     async fn verify_document(
         &self,
         request: Request<pb::VerifyDocumentRequest>,
     ) -> Result<Response<pb::VerifyDocumentResponse>, Status> {
-        self.ctx.authorize(&request, &Role::ALL, &rpc("VerifyDocument")).await?;
         let req = request.get_ref();
         let pdf = (!req.pdf.is_empty()).then_some(req.pdf.as_slice());
-        let key = self.signing.verifying_key();
-        Ok(Response::new(documents::verify(&self.ctx, &key, &req.verification_code, pdf).await?))
+        Ok(Response::new(documents::verify(&self.ctx, &self.key, &req.verification_code, pdf).await?))
     }
 }

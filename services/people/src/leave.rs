@@ -8,7 +8,13 @@
 
 use ::time::{Date, Month};
 use hrmesh_kit::{
-    ApiError, FieldViolation, Violations, error::identifier, events::raw_topic, outbox, service::ServiceContext, time,
+    ApiError, FieldViolation, Violations,
+    error::identifier,
+    events::raw_topic,
+    locale::{Locale, Text},
+    outbox,
+    service::ServiceContext,
+    time,
 };
 use hrmesh_proto::people::v1::{
     self as pb, LeaveApproved, LeaveBucket, LeaveCancelled, LeaveRejected, LeaveRequested, RequestLeaveRequest,
@@ -19,7 +25,7 @@ use crate::{
     calendar, contracts,
     employees::{self, Placement},
     entitlement::{self, Unit},
-    purposes,
+    purposes, reasons,
 };
 
 /// How many years back unused leave can still count (NL extra-statutory leave lapses after 5).
@@ -243,7 +249,7 @@ impl Bucket {
 pub struct Balance {
     pub unit: Unit,
     pub buckets: Vec<Bucket>,
-    pub explanation: Vec<String>,
+    pub explanation: Vec<Text>,
     /// Leave asked beyond every bucket (only possible for history imported that way).
     pub overdrawn: f64,
 }
@@ -389,7 +395,7 @@ pub async fn balance(
     let placement = employees::placement(conn, employee_id).await?;
     let versions = contracts::history(conn, employee_id).await?;
     if year_entitlement(placement.country(), &versions, year).is_none() {
-        return Err(ApiError::FailedPrecondition(format!("{employee_id} has no contract in {year}")));
+        return Err(ApiError::refused(reasons::NO_CONTRACT, format!("{employee_id} has no contract in {year}")));
     }
     let from = time::format_date(first_day(year - YEARS_BACK));
     let rows = requests_of(conn, employee_id, &from).await?;
@@ -403,8 +409,8 @@ pub async fn balance(
     Ok((placement, balance))
 }
 
-/// The wire form of a balance.
-pub fn to_proto(employee_id: &str, year: i32, balance: &Balance) -> pb::LeaveBalance {
+/// The wire form of a balance, explained in `locale`.
+pub fn to_proto(employee_id: &str, year: i32, balance: &Balance, locale: Locale) -> pb::LeaveBalance {
     let buckets: Vec<LeaveBucket> = balance
         .buckets
         .iter()
@@ -423,7 +429,7 @@ pub fn to_proto(employee_id: &str, year: i32, balance: &Balance) -> pb::LeaveBal
         unit: unit_name(balance.unit).to_owned(),
         remaining: round2(buckets.iter().map(|b| b.remaining).sum::<f64>() - balance.overdrawn),
         buckets,
-        explanation: balance.explanation.clone(),
+        explanation: balance.explanation.iter().map(|line| line.get(locale).to_owned()).collect(),
     }
 }
 
@@ -437,7 +443,7 @@ async fn measure(
 ) -> Result<(f64, f64, Vec<String>), ApiError> {
     let contract = contracts::current(conn, &placement.employee_id, start)
         .await?
-        .ok_or_else(|| ApiError::FailedPrecondition(format!("{} has no contract", placement.employee_id)))?;
+        .ok_or_else(|| ApiError::refused(reasons::NO_CONTRACT, format!("{} has no contract", placement.employee_id)))?;
     let (country, region) = (placement.country(), placement.holiday_region());
     let days = f64::from(calendar::working_days(country, region, start, end, contract.days_per_week));
     let holidays = calendar::holidays(country, region, start.year())
@@ -473,16 +479,20 @@ pub async fn request(ctx: &ServiceContext, new: NewLeave, by: &str) -> Result<pb
     let placement = employees::placement(&mut tx, &new.employee_id).await?;
     let (days, hours, holidays) = measure(&mut tx, &placement, new.start, new.end).await?;
     if days == 0.0 {
-        return Err(ApiError::FailedPrecondition(
-            "no working day in that range (weekends and public holidays are not counted) / geen werkdag in die periode / kein Arbeitstag in diesem Zeitraum".into(),
+        return Err(ApiError::refused(
+            reasons::NO_WORKING_DAY,
+            "no working day in that range (weekends and public holidays are not counted) / geen werkdag in die periode / kein Arbeitstag in diesem Zeitraum",
         ));
     }
     let existing = requests_of(&mut tx, &new.employee_id, &time::format_date(new.start)).await?;
     if let Some(clash) = existing.iter().find(|r| r.state().holds() && r.start() <= new.end && r.end() >= new.start) {
-        return Err(ApiError::FailedPrecondition(format!(
-            "overlaps leave request {} ({} to {}, {})",
-            clash.request_id, clash.start_date, clash.end_date, clash.status
-        )));
+        return Err(ApiError::refused(
+            reasons::LEAVE_OVERLAP,
+            format!(
+                "overlaps leave request {} ({} to {}, {})",
+                clash.request_id, clash.start_date, clash.end_date, clash.status
+            ),
+        ));
     }
     if new.leave_type == LeaveType::Vacation {
         let (_, bal) = balance(&mut tx, &new.employee_id, new.start.year(), time::today()).await?;
@@ -495,12 +505,15 @@ pub async fn request(ctx: &ServiceContext, new: NewLeave, by: &str) -> Result<pb
             - bal.overdrawn;
         let asked = if bal.unit == Unit::Hours { hours } else { days };
         if asked > usable + 1e-9 {
-            return Err(ApiError::FailedPrecondition(format!(
-                "insufficient leave: {asked} {unit} asked, {usable:.2} {unit} available on {start} / onvoldoende verlofsaldo / nicht genügend Urlaub",
-                unit = unit_name(bal.unit),
-                usable = usable.max(0.0),
-                start = time::format_date(new.start),
-            )));
+            return Err(ApiError::refused(
+                reasons::INSUFFICIENT_BALANCE,
+                format!(
+                    "insufficient leave: {asked} {unit} asked, {usable:.2} {unit} available on {start} / onvoldoende verlofsaldo / nicht genügend Urlaub",
+                    unit = unit_name(bal.unit),
+                    usable = usable.max(0.0),
+                    start = time::format_date(new.start),
+                ),
+            ));
         }
     }
     let request_id = uuid::Uuid::now_v7().to_string();
@@ -571,10 +584,13 @@ pub async fn decide(
     let mut tx = ctx.db.begin().await?;
     let row = request_by_id(&mut tx, request_id).await?;
     if row.employee_id == by {
-        return Err(ApiError::FailedPrecondition("you cannot decide on your own leave request".into()));
+        return Err(ApiError::refused(reasons::OWN_REQUEST, "you cannot decide on your own leave request"));
     }
     if row.state() != State::Pending {
-        return Err(ApiError::FailedPrecondition(format!("leave request {request_id} is {} already", row.status)));
+        return Err(ApiError::refused(
+            reasons::ALREADY_DECIDED,
+            format!("leave request {request_id} is {} already", row.status),
+        ));
     }
     let sealed = if reason.is_empty() {
         None
@@ -616,10 +632,13 @@ pub async fn cancel(ctx: &ServiceContext, request_id: &str) -> Result<pb::LeaveR
     let mut tx = ctx.db.begin().await?;
     let row = request_by_id(&mut tx, request_id).await?;
     if !row.state().holds() {
-        return Err(ApiError::FailedPrecondition(format!("leave request {request_id} is {} already", row.status)));
+        return Err(ApiError::refused(
+            reasons::ALREADY_DECIDED,
+            format!("leave request {request_id} is {} already", row.status),
+        ));
     }
     if row.start() <= time::today() {
-        return Err(ApiError::FailedPrecondition("leave that has started can only be corrected by HR".into()));
+        return Err(ApiError::refused(reasons::LEAVE_STARTED, "leave that has started can only be corrected by HR"));
     }
     sqlx::query("UPDATE leave_requests SET status = 'cancelled' WHERE request_id = $1")
         .bind(request_id)

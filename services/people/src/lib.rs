@@ -19,6 +19,7 @@ mod org;
 mod payroll;
 mod payslip;
 pub mod purposes;
+pub mod reasons;
 pub mod sickness;
 
 use std::sync::Arc;
@@ -31,7 +32,13 @@ use hrmesh_kit::{
     retention::{Age, RetentionRule},
     service::{ConsumerDef, Service, ServiceContext, ServiceDef},
 };
-use hrmesh_proto::{people::v1::people_service_server::PeopleServiceServer, privacy::v1::ErasedItem};
+use hrmesh_proto::{
+    people::v1::{
+        document_verification_service_server::DocumentVerificationServiceServer,
+        people_service_server::PeopleServiceServer,
+    },
+    privacy::v1::ErasedItem,
+};
 use sqlx::{AnyConnection, migrate::Migrator};
 use tonic::{server::NamedService, service::RoutesBuilder};
 
@@ -95,7 +102,15 @@ impl Service for People {
             grpc::Api::new(self.ctx.clone(), self.signing.clone()),
             auth.interceptor(),
         ));
-        vec![<PeopleServiceServer<grpc::Api> as NamedService>::NAME]
+        // Public on purpose: a landlord or bank verifying a certificate has no hrmesh account.
+        routes.add_service(DocumentVerificationServiceServer::new(grpc::Verifier::new(
+            self.ctx.clone(),
+            self.signing.verifying_key(),
+        )));
+        vec![
+            <PeopleServiceServer<grpc::Api> as NamedService>::NAME,
+            <DocumentVerificationServiceServer<grpc::Verifier> as NamedService>::NAME,
+        ]
     }
 
     fn consumers(&self) -> Vec<ConsumerDef> {

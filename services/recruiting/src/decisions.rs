@@ -366,7 +366,7 @@ fn review_line(date: &str, outcome: &str, rationale: &str, lang: &str) -> String
 
 /// `YYYY-MM-DD` (UTC) of a millisecond timestamp.
 fn time_of(ms: i64) -> String {
-    ::time::OffsetDateTime::from_unix_timestamp(ms.div_euclid(1000)).map(|t| t.date().to_string()).unwrap_or_default()
+    time::format_date(time::date_of_ms(ms))
 }
 
 #[cfg(test)]

@@ -124,8 +124,9 @@ pub async fn execute(turn: &Turn<'_>, action: &Action) -> Outcome {
 /// How the people service answered an action.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Trouble {
-    /// It refused by its rules (balance, overlap, not sick, no contract): the detail says why.
-    Refused(String),
+    /// It refused by its rules (balance, overlap, not sick, no contract): `reason` is its code
+    /// (`hrmesh_people::reasons`), `message` says why.
+    Refused { reason: String, message: String },
     /// It found the input invalid (an address): the detail names the fields.
     Invalid(String),
     /// The employee may not do this.
@@ -137,9 +138,10 @@ pub enum Trouble {
 impl Trouble {
     pub fn of(status: &Status) -> Trouble {
         match status.code() {
-            Code::FailedPrecondition | Code::NotFound | Code::AlreadyExists => {
-                Trouble::Refused(status.message().to_owned())
-            }
+            Code::FailedPrecondition | Code::NotFound | Code::AlreadyExists => Trouble::Refused {
+                reason: hrmesh_kit::error::reason(status).unwrap_or_default(),
+                message: status.message().to_owned(),
+            },
             Code::InvalidArgument => Trouble::Invalid(status.message().to_owned()),
             Code::PermissionDenied | Code::Unauthenticated => Trouble::NotAllowed,
             _ => {
@@ -158,7 +160,7 @@ impl Trouble {
     /// messages give English, Dutch and German separated by ` / `).
     pub fn detail(&self, locale: Locale) -> String {
         match self {
-            Trouble::Refused(d) | Trouble::Invalid(d) => localized(d, locale),
+            Trouble::Refused { message: d, .. } | Trouble::Invalid(d) => localized(d, locale),
             Trouble::NotAllowed | Trouble::Unavailable => String::new(),
         }
     }
@@ -176,7 +178,7 @@ pub fn localized(message: &str, locale: Locale) -> String {
 /// A refusal or failure explained in general terms, for cases without a specific explanation.
 pub fn explain(locale: Locale, trouble: &Trouble) -> String {
     match trouble {
-        Trouble::Refused(_) | Trouble::Invalid(_) => {
+        Trouble::Refused { .. } | Trouble::Invalid(_) => {
             let detail = trouble.detail(locale);
             say::say!(locale,
                 en: format!("That did not work: the HR records refused it ({detail})."),

@@ -18,7 +18,7 @@ use hrmesh_proto::selfservice::v1::{
 use tonic::{Request, Response, Status};
 
 use crate::{
-    chat,
+    certificate, chat,
     conversation::{self, Conv, MAX_MESSAGE_CHARS},
     dialogue, figures, follow_up,
     handbook::{self, Knowledge},
@@ -103,10 +103,14 @@ impl SelfServiceService for Api {
         };
         // Proactive: leave that lapses within the next three months is mentioned right away.
         let today = clock::today();
-        let hints = match people.balance(&employee_id, today.year()).await {
+        let mut hints = match people.balance(&employee_id, today.year()).await {
             Ok(balance) => leave::expiring(language, &balance, today, Some(EXPIRY_HINT_DAYS)),
             Err(_) => Vec::new(),
         };
+        // And an employment certificate that stops counting as current within two weeks.
+        if let Ok(documents) = people.documents(&employee_id).await {
+            hints.extend(certificate::expiring(language, &documents, today));
+        }
         Ok(Response::new(conversation::open(&self.ctx, employee_id, language, &hints).await?))
     }
 

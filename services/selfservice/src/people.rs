@@ -55,7 +55,7 @@ impl People {
     }
 
     pub async fn balance(&self, employee_id: &str, year: i32) -> Result<pb::LeaveBalance, Status> {
-        let req = pb::GetLeaveBalanceRequest { employee_id: employee_id.into(), year };
+        let req = pb::GetLeaveBalanceRequest { employee_id: employee_id.into(), year, language: String::new() };
         Ok(self.client.clone().get_leave_balance(self.request(req)).await?.into_inner())
     }
 
@@ -104,6 +104,11 @@ impl People {
 
     pub async fn change_address(&self, req: pb::ChangeAddressRequest) -> Result<pb::Employee, Status> {
         Ok(self.client.clone().change_address(self.request(req)).await?.into_inner())
+    }
+
+    pub async fn documents(&self, employee_id: &str) -> Result<Vec<pb::Document>, Status> {
+        let req = pb::ListDocumentsRequest { employee_id: employee_id.into() };
+        Ok(self.client.clone().list_documents(self.request(req)).await?.into_inner().documents)
     }
 
     pub async fn issue_certificate(&self, employee_id: &str, language: &str) -> Result<pb::Document, Status> {

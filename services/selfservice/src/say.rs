@@ -6,17 +6,7 @@ use time::Date;
 
 use crate::understand::Intent;
 
-/// One text per language: `say!(locale, en: …, nl: …, de: …)`.
-macro_rules! say {
-    ($locale:expr, en: $en:expr, nl: $nl:expr, de: $de:expr $(,)?) => {
-        match $locale {
-            hrmesh_kit::locale::Locale::En => $en,
-            hrmesh_kit::locale::Locale::Nl => $nl,
-            hrmesh_kit::locale::Locale::De => $de,
-        }
-    };
-}
-pub(crate) use say;
+pub(crate) use hrmesh_kit::say;
 
 const MONTHS: [[&str; 12]; 3] = [
     [

@@ -4,6 +4,7 @@
 //! and the Poortwachter steps, BE guaranteed salary and the mutuality.
 
 use hrmesh_kit::{locale::Locale, time as clock};
+use hrmesh_people::reasons;
 use hrmesh_proto::people::v1 as people_pb;
 use time::Date;
 
@@ -118,7 +119,7 @@ pub async fn execute_sick(turn: &Turn<'_>, first_day: &str) -> Outcome {
         Err(status) => {
             let trouble = Trouble::of(&status);
             let text = match &trouble {
-                Trouble::Refused(m) if m.contains("already") => say!(locale,
+                Trouble::Refused { reason, .. } if reason == reasons::ALREADY_SICK => say!(locale,
                     en: "You are already reported sick; nothing changed. Tell me when you are back at work.".into(),
                     nl: "Je bent al ziek gemeld; er is niets veranderd. Meld je hier beter zodra je weer werkt.".into(),
                     de: "Sie sind bereits krankgemeldet; es hat sich nichts geändert. Melden Sie sich hier gesund, sobald Sie wieder arbeiten.".into(),
@@ -150,12 +151,12 @@ pub async fn execute_recovery(turn: &Turn<'_>, recovered_on: &str) -> Outcome {
         Err(status) => {
             let trouble = Trouble::of(&status);
             let text = match &trouble {
-                Trouble::Refused(m) if m.contains("not reported sick") => say!(locale,
+                Trouble::Refused { reason, .. } if reason == reasons::NOT_SICK => say!(locale,
                     en: "You are not reported sick, so there is nothing to end.".into(),
                     nl: "Je staat niet ziek gemeld, dus er is niets af te melden.".into(),
                     de: "Sie sind nicht krankgemeldet, es gibt also nichts zu beenden.".into(),
                 ),
-                Trouble::Refused(m) if m.contains("after the first sick day") => say!(locale,
+                Trouble::Refused { reason, .. } if reason == reasons::RECOVERY_BEFORE_SICKNESS => say!(locale,
                     en: "Your first day back must come after your first day of illness. Tell me which day you start again, e.g. \"I am back tomorrow\".".into(),
                     nl: "Je eerste werkdag moet na je eerste ziektedag liggen. Noem de dag waarop je weer begint, bijvoorbeeld \"ik ben morgen weer beter\".".into(),
                     de: "Ihr erster Arbeitstag muss nach dem ersten Krankheitstag liegen. Nennen Sie den Tag, an dem Sie wieder anfangen, z. B. „ich bin ab morgen wieder gesund“.".into(),

@@ -2,24 +2,22 @@
 //! years, education with its level, and languages with CEFR levels, from CVs written in Dutch,
 //! German or English. Files that cannot be read get a reason code and what to do about it.
 //!
-//! PDF (text layer via lopdf), DOCX (WordprocessingML via zip + quick-xml) and plain text are
-//! read into text first (`pdf.rs`, `docx.rs`); `text.rs` finds the structure.
+//! PDF, DOCX and plain text are read into text first (`hrmesh_kit::document`); `text.rs` finds
+//! the structure.
 
 use std::{fmt, ops::Range};
 
-#[cfg(test)]
-mod bombs;
-mod docx;
-mod pdf;
 mod text;
+
+use hrmesh_kit::document::{self, DocumentError, Limits};
 
 pub use text::parse_text;
 
 /// Largest CV file accepted.
 pub const MAX_CV_BYTES: usize = 10 * 1024 * 1024;
-/// Most text read from a document: a long CV has 20 KB, so more is not a CV (and would cost
-/// the skills service and matching work for nothing).
-pub const MAX_TEXT_BYTES: usize = 128 * 1024;
+/// How much of a CV is read: a long CV has 20 KB of text on a few pages, so more is not a CV
+/// (and would cost the skills service and matching work for nothing).
+const LIMITS: Limits = Limits { max_file_bytes: MAX_CV_BYTES, max_text_bytes: 128 * 1024, max_pages: 30 };
 
 /// A calendar month.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -126,70 +124,22 @@ pub fn blank(text: &str, spans: &[Range<usize>]) -> String {
     out
 }
 
+/// Why a CV could not be read; its reason code is `CV_` and the document's reason.
 #[derive(Debug, thiserror::Error, PartialEq)]
-pub enum CvError {
-    #[error("the file is empty; upload the CV again")]
-    Empty,
-    #[error("the file has {size} bytes; at most {max} are accepted: remove images or send the text")]
-    TooLarge { size: usize, max: usize },
-    #[error("the PDF is password-protected; upload it without a password, or send the CV as text")]
-    PasswordProtected,
-    #[error("the file is damaged ({0}); export the CV again or send it as text")]
-    Corrupt(String),
-    #[error("the PDF has no text layer (a scanned image); upload a text-based PDF, a DOCX or plain text")]
-    ScannedImage,
-    #[error("this is not a PDF, DOCX or plain-text document; upload the CV in one of those formats")]
-    UnsupportedFormat,
-    #[error("the document is too complex to read as a CV ({0}); send a shorter CV or its text")]
-    TooComplex(String),
-}
+#[error("{0}")]
+pub struct CvError(#[from] pub DocumentError);
 
 impl CvError {
-    /// Stable reason code for clients.
-    pub fn code(&self) -> &'static str {
-        match self {
-            CvError::Empty => "CV_EMPTY",
-            CvError::TooLarge { .. } => "CV_TOO_LARGE",
-            CvError::PasswordProtected => "CV_PASSWORD_PROTECTED",
-            CvError::Corrupt(_) => "CV_CORRUPT",
-            CvError::ScannedImage => "CV_SCANNED_IMAGE",
-            CvError::UnsupportedFormat => "CV_UNSUPPORTED_FORMAT",
-            CvError::TooComplex(_) => "CV_TOO_COMPLEX",
-        }
+    /// Stable reason code for clients (`CV_SCANNED_IMAGE`).
+    pub fn code(&self) -> String {
+        format!("CV_{}", self.0.reason())
     }
 }
 
 /// Parses a CV; `today` ends ongoing jobs (a parameter, so results are reproducible).
 pub fn parse(bytes: &[u8], _filename: &str, today: YearMonth) -> Result<ParsedCv, CvError> {
-    if bytes.iter().all(u8::is_ascii_whitespace) {
-        return Err(CvError::Empty);
-    }
-    if bytes.len() > MAX_CV_BYTES {
-        return Err(CvError::TooLarge { size: bytes.len(), max: MAX_CV_BYTES });
-    }
-    let (format, text) = if bytes.starts_with(b"%PDF-") {
-        ("pdf", pdf::text(bytes)?)
-    } else if bytes.starts_with(b"PK\x03\x04") {
-        ("docx", docx::text(bytes)?)
-    } else {
-        ("text", plain(bytes)?)
-    };
-    if text.trim().is_empty() {
-        return Err(CvError::Empty);
-    }
-    if text.len() > MAX_TEXT_BYTES {
-        return Err(CvError::TooComplex(format!("more than {} KB of text", MAX_TEXT_BYTES / 1024)));
-    }
-    Ok(ParsedCv { format, ..parse_text(&text, today) })
-}
-
-fn plain(bytes: &[u8]) -> Result<String, CvError> {
-    let text = std::str::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes))
-        .map_err(|_| CvError::UnsupportedFormat)?;
-    if text.chars().filter(|c| c.is_control() && !c.is_whitespace()).count() > text.len() / 100 + 2 {
-        return Err(CvError::UnsupportedFormat);
-    }
-    Ok(text.to_owned())
+    let (format, text) = document::read(bytes, LIMITS)?;
+    Ok(ParsedCv { format: format.as_str(), ..parse_text(&text, today) })
 }
 
 #[cfg(test)]
@@ -225,33 +175,33 @@ mod tests {
 
     #[test]
     fn unreadable_documents_get_reason_codes() {
-        let code = |bytes: &[u8]| parse(bytes, "cv", TODAY).map(|_| ()).map_err(|e| e.code());
-        assert_eq!(code(&fixture("scanned.pdf")), Err("CV_SCANNED_IMAGE"));
-        assert_eq!(code(&fixture("protected.pdf")), Err("CV_PASSWORD_PROTECTED"));
+        let code = |bytes: &[u8]| parse(bytes, "cv", TODAY).err().map(|e| e.code());
+        assert_eq!(code(&fixture("scanned.pdf")).as_deref(), Some("CV_SCANNED_IMAGE"));
+        assert_eq!(code(&fixture("protected.pdf")).as_deref(), Some("CV_PASSWORD_PROTECTED"));
         let pdf = fixture("fatima_nl.pdf");
-        assert_eq!(code(&pdf[..pdf.len() / 2]), Err("CV_CORRUPT"));
+        assert_eq!(code(&pdf[..pdf.len() / 2]).as_deref(), Some("CV_CORRUPT"));
         let docx = fixture("fatima_nl.docx");
-        assert_eq!(code(&docx[..docx.len() / 2]), Err("CV_CORRUPT"));
-        assert_eq!(code(&fixture("empty.txt")), Err("CV_EMPTY"));
-        assert_eq!(code(b"PK\x03\x04not really a zip"), Err("CV_CORRUPT"));
+        assert_eq!(code(&docx[..docx.len() / 2]).as_deref(), Some("CV_CORRUPT"));
+        assert_eq!(code(&fixture("empty.txt")).as_deref(), Some("CV_EMPTY"));
+        assert_eq!(code(b"PK\x03\x04not really a zip").as_deref(), Some("CV_CORRUPT"));
     }
 
     #[test]
     fn unreadable_files_get_reason_codes() {
-        assert_eq!(parse(b"", "a.txt", TODAY).map_err(|e| e.code()), Err("CV_EMPTY"));
-        assert_eq!(parse(b"  \n ", "a.txt", TODAY).map_err(|e| e.code()), Err("CV_EMPTY"));
-        assert_eq!(parse(b"%PDF-1.7\n1 0 obj", "a.pdf", TODAY).map_err(|e| e.code()), Err("CV_CORRUPT"));
+        assert_eq!(parse(b"", "a.txt", TODAY).err().map(|e| e.code()).as_deref(), Some("CV_EMPTY"));
+        assert_eq!(parse(b"  \n ", "a.txt", TODAY).err().map(|e| e.code()).as_deref(), Some("CV_EMPTY"));
+        assert_eq!(parse(b"%PDF-1.7\n1 0 obj", "a.pdf", TODAY).err().map(|e| e.code()).as_deref(), Some("CV_CORRUPT"));
         assert_eq!(
-            parse(b"%PDF-1.7\n/Encrypt 5 0 R\n%%EOF", "a.pdf", TODAY).map_err(|e| e.code()),
-            Err("CV_PASSWORD_PROTECTED")
+            parse(b"%PDF-1.7\n/Encrypt 5 0 R\n%%EOF", "a.pdf", TODAY).err().map(|e| e.code()).as_deref(),
+            Some("CV_PASSWORD_PROTECTED")
         );
-        assert_eq!(parse(b"PK\x03\x04rest", "a.docx", TODAY).map_err(|e| e.code()), Err("CV_CORRUPT"));
+        assert_eq!(parse(b"PK\x03\x04rest", "a.docx", TODAY).err().map(|e| e.code()).as_deref(), Some("CV_CORRUPT"));
         assert_eq!(
-            parse(&[0xff, 0xfe, 0x00, 0x41], "a.txt", TODAY).map_err(|e| e.code()),
-            Err("CV_UNSUPPORTED_FORMAT")
+            parse(&[0xff, 0xfe, 0x00, 0x41], "a.txt", TODAY).err().map(|e| e.code()).as_deref(),
+            Some("CV_UNSUPPORTED_FORMAT")
         );
         let big = vec![b'a'; MAX_CV_BYTES + 1];
-        assert_eq!(parse(&big, "a.txt", TODAY).map_err(|e| e.code()), Err("CV_TOO_LARGE"));
+        assert_eq!(parse(&big, "a.txt", TODAY).err().map(|e| e.code()).as_deref(), Some("CV_TOO_LARGE"));
     }
 
     #[test]

@@ -27,17 +27,17 @@ pub const MIN_COVERAGE: f64 = 0.6;
 const STOPWORDS: [&str; 3] = [
     "a an the and or of to in on at for with by from is are was be been do does did can could may might \
      must shall should will would i me my we our you your it its this that there what which who how when \
-     where why much many if am have has not no any about as so get please pls allowed bring take go come \
+     where why much many often if am have has not no any about as so get please pls allowed bring take go come \
      use like want need",
     "de het een en of van in op aan voor met bij naar uit om over is zijn was ben bent wordt worden kan \
      kun kunnen mag mogen moet moeten wil zal ik mij me mijn je jij jou jouw u uw we wij ons onze het dit \
-     dat die deze er wat welke wie hoe hoeveel wanneer waar waarom als dan niet geen wel ook nog te heb \
+     dat die deze er wat welke wie hoe hoeveel vaak wanneer waar waarom als dan niet geen wel ook nog te heb \
      hebben heeft doe doen krijg krijgen graag even eigenlijk meenemen nemen gaan komen gebruiken willen \
      nodig toegestaan",
     "der die das den dem des ein eine einen einem einer und oder von zu in im auf an am fur mit bei nach \
      aus uber ist sind war bin bist wird werden kann konnen darf durfen muss mussen will soll ich mich \
      mir mein meine meinen meinem du dein sie ihr ihre ihren wir uns unser es dies diese dieser was \
-     welche welcher wer wie viel viele wann wo warum wenn dann nicht kein keine auch noch habe haben hat \
+     welche welcher wer wie viel viele oft wann wo warum wenn dann nicht kein keine auch noch habe haben hat \
      bitte eigentlich mitnehmen mitbringen nehmen gehen kommen benutzen erlaubt brauche brauchen",
 ];
 

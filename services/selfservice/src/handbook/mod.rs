@@ -1,10 +1,7 @@
-//! The company knowledge base: handbook documents HR uploads per language (Markdown or plain
-//! text, split into passages under their headings) and question–answer pairs HR adds, searched
-//! with BM25 over stemmed words. An answer quotes its source with title, heading and date; a
-//! question nothing answers is said to be unanswered and queued for HR.
-//!
-//! PDF and DOCX uploads are not accepted: the text extraction for them lives in the recruiting
-//! crate, which this service does not depend on; HR exports such documents as text.
+//! The company knowledge base: handbook documents HR uploads per language (Markdown, plain text,
+//! PDF or DOCX, split into passages under their headings) and question–answer pairs HR adds,
+//! searched with BM25 over stemmed words. An answer quotes its source with title, heading and
+//! date; a question nothing answers is said to be unanswered and queued for HR.
 
 mod bm25;
 mod passages;
@@ -167,19 +164,13 @@ impl Knowledge {
                     title: s.title.clone(),
                     heading: s.heading.clone(),
                     passage: s.text.clone(),
-                    dated: iso_day(s.dated_ms),
+                    dated: clock::format_date(clock::date_of_ms(s.dated_ms)),
                     score: h.score,
                 }
             })
             .collect();
         Ok(Answer { answered: !citations.is_empty(), citations })
     }
-}
-
-fn iso_day(ms: i64) -> String {
-    time::OffsetDateTime::from_unix_timestamp(ms.div_euclid(1000))
-        .map(|t| clock::format_date(t.date()))
-        .unwrap_or_default()
 }
 
 /// The reply quoting the best source, or saying the handbook does not answer.

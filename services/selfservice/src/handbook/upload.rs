@@ -1,18 +1,24 @@
-//! HR uploads a handbook document: validated, split into passages off the request threads, and
+//! HR uploads a handbook document (Markdown, text, PDF or DOCX): validated, read and split into
+//! passages off the request threads, and
 //! stored in place of an earlier version with the same title and language.
 
 use std::time::Duration;
 
 use hrmesh_kit::{
-    ApiError, Violations, cpu, error::required_text, locale::Locale, service::ServiceContext, time as clock,
+    ApiError, Violations, cpu,
+    document::{self, DocumentError, Limits},
+    error::required_text,
+    locale::Locale,
+    service::ServiceContext,
+    time as clock,
 };
 use hrmesh_proto::selfservice::v1 as pb;
 
 use super::passages::{self, Format};
 
-/// Largest handbook document, in bytes.
-pub const MAX_DOCUMENT_BYTES: usize = 2 << 20;
-/// Deadline for splitting a document off the request threads.
+/// How much of a handbook file is read: a PDF or DOCX handbook of a few hundred pages.
+const LIMITS: Limits = Limits { max_file_bytes: 10 << 20, max_text_bytes: 2 << 20, max_pages: 400 };
+/// Deadline for reading and splitting a document off the request threads.
 const CPU_DEADLINE: Duration = Duration::from_secs(10);
 
 /// Validates and stores a handbook document, replacing an earlier one with its title and language.
@@ -29,29 +35,32 @@ pub async fn upload(
     } else {
         v.check(Locale::of_field("language", &req.language))
     };
-    let format = Format::parse(&req.format);
-    if format.is_none() {
-        v.add("format", "must be markdown or text (export PDF and DOCX documents as text)");
+    // PDF and DOCX are recognised by their content; `format` says how plain text is structured.
+    let declared = Format::parse(&req.format);
+    if declared.is_none() && !matches!(req.format.trim().to_ascii_lowercase().as_str(), "pdf" | "docx") {
+        v.add("format", "must be markdown, text, pdf or docx");
     }
-    if req.content.len() > MAX_DOCUMENT_BYTES {
-        v.add("content", format!("must be at most {MAX_DOCUMENT_BYTES} bytes"));
-    }
-    let text = match std::str::from_utf8(&req.content) {
-        Ok(t) if !t.trim().is_empty() => Some(t.to_owned()),
-        Ok(_) => {
-            v.add("content", "must not be empty");
-            None
-        }
-        Err(_) => {
-            v.add("content", "must be UTF-8 text (Markdown or plain text; PDF and DOCX are not accepted)");
-            None
-        }
-    };
-    let (Some(title), Some(language), Some(format), Some(text), true) = (title, language, format, text, v.is_empty())
-    else {
+    let (Some(title), Some(language), true) = (title, language, v.is_empty()) else {
         return Err(v.into_error());
     };
-    let split = cpu::run("handbook splitting", CPU_DEADLINE, move || passages::split(format, &text)).await?;
+    let content = req.content.clone();
+    let (source, split) = cpu::run("handbook reading", CPU_DEADLINE, move || {
+        let (source, text) = document::read(&content, LIMITS)?;
+        let (format, text) = match source {
+            document::Format::Text => (declared.unwrap_or(Format::Markdown), text),
+            // A DOCX has a line per paragraph: a paragraph is a block, so headings stand alone.
+            document::Format::Docx => (Format::Text, text.lines().collect::<Vec<_>>().join("\n\n")),
+            document::Format::Pdf => (Format::Text, text),
+        };
+        let source = if source == document::Format::Text { format.as_str() } else { source.as_str() };
+        Ok::<_, DocumentError>((source, passages::split(format, &text)))
+    })
+    .await?
+    .map_err(|e| {
+        let mut v = Violations::default();
+        v.add("content", format!("DOCUMENT_{}: {e}", e.reason()));
+        v.into_error()
+    })?;
     if split.is_empty() {
         let mut v = Violations::default();
         v.add("content", "contains no text to answer from");
@@ -77,7 +86,7 @@ pub async fn upload(
     .bind(&id)
     .bind(&title)
     .bind(language.code())
-    .bind(format.as_str())
+    .bind(source)
     .bind(i64::try_from(split.len()).unwrap_or(i64::MAX))
     .bind(by)
     .bind(now)
@@ -102,7 +111,7 @@ pub async fn upload(
         document_id: id,
         title,
         language: language.code().into(),
-        format: format.as_str().into(),
+        format: source.into(),
         passages: u32::try_from(split.len()).unwrap_or(u32::MAX),
         uploaded_at: Some(clock::timestamp(now)),
         replaced: earlier.is_some(),

@@ -2,7 +2,7 @@
 //! people service's own calendar) and the balance after it, then filed by the people service.
 
 use hrmesh_kit::{locale::Locale, time as clock};
-use hrmesh_people::{calendar, country::Country};
+use hrmesh_people::{calendar, country::Country, reasons};
 use hrmesh_proto::people::v1 as people_pb;
 use time::Date;
 
@@ -196,7 +196,7 @@ pub async fn execute_request(turn: &Turn<'_>, action: &Action) -> Outcome {
         Err(status) => {
             let trouble = Trouble::of(&status);
             let text = match &trouble {
-                Trouble::Refused(m) if m.starts_with("insufficient") => {
+                Trouble::Refused { reason, .. } if reason == reasons::INSUFFICIENT_BALANCE => {
                     let needed = say::amount(locale, *amount, unit);
                     let left = say::amount(locale, remaining.unwrap_or(0.0).max(0.0), unit);
                     say!(locale,
@@ -205,7 +205,7 @@ pub async fn execute_request(turn: &Turn<'_>, action: &Action) -> Outcome {
                         de: format!("Das geht leider nicht: Ihr Urlaub reicht nicht aus. Für den Zeitraum {when} sind {needed} nötig ({days} Arbeitstage), Sie haben noch {left}. Sie können weniger Tage oder unbezahlten Urlaub beantragen."),
                     )
                 }
-                Trouble::Refused(m) if m.starts_with("overlaps") => say!(locale,
+                Trouble::Refused { reason, .. } if reason == reasons::LEAVE_OVERLAP => say!(locale,
                     en: format!("I could not request it: you already have leave requested {when}."),
                     nl: format!("Dat lukt niet: je hebt in de periode {when} al verlof aangevraagd."),
                     de: format!("Das geht nicht: Für den Zeitraum {when} haben Sie bereits Urlaub beantragt."),

@@ -3,10 +3,8 @@
 
 use lopdf::{DecompressError, Document, LoadOptions, Object};
 
-use super::{CvError, MAX_TEXT_BYTES};
+use super::{DocumentError, Limits};
 
-/// Most pages read: a CV has a few. Each page costs a walk of the page tree and its content.
-const MAX_PAGES: usize = 30;
 /// Most objects a PDF may have: a CV has hundreds, a designed one a few thousand.
 const MAX_OBJECTS: usize = 20_000;
 /// Most bytes one object or cross-reference stream may inflate to while loading (lopdf reads
@@ -16,10 +14,11 @@ const MAX_LOAD_STREAM_BYTES: usize = 2 * 1024 * 1024;
 const MAX_PAGE_CONTENT_BYTES: usize = 2 * 1024 * 1024;
 
 /// Pages' text joined with line breaks.
-pub fn text(bytes: &[u8]) -> Result<String, CvError> {
+pub fn text(bytes: &[u8], limits: Limits) -> Result<String, DocumentError> {
+    let max_pages = limits.max_pages;
     // A PDF ends with %%EOF; without it the file was cut off (lopdf would still recover parts).
     if !bytes[bytes.len().saturating_sub(1024)..].windows(5).any(|w| w == b"%%EOF") {
-        return Err(CvError::Corrupt("the PDF ends before its end marker (truncated upload?)".into()));
+        return Err(DocumentError::Corrupt("the PDF ends before its end marker (truncated upload?)".into()));
     }
     // Objects are counted before loading too: loading is what costs the memory.
     if bytes.windows(4).filter(|w| w == b" obj").count() > MAX_OBJECTS {
@@ -32,15 +31,15 @@ pub fn text(bytes: &[u8]) -> Result<String, CvError> {
     }
     if doc.is_encrypted() {
         // Owner-password-only PDFs (printing restrictions) open with the empty user password.
-        doc.decrypt("").map_err(|_| CvError::PasswordProtected)?;
+        doc.decrypt("").map_err(|_| DocumentError::PasswordProtected)?;
     }
     // Counted by walking the tree only as far as the limit, not building the whole page map.
-    let pages = doc.page_iter().take(MAX_PAGES + 1).count();
+    let pages = doc.page_iter().take(max_pages + 1).count();
     if pages == 0 {
-        return Err(CvError::Corrupt("the PDF has no pages".into()));
+        return Err(DocumentError::Corrupt("the PDF has no pages".into()));
     }
-    if pages > MAX_PAGES {
-        return Err(CvError::TooComplex(format!("more than {MAX_PAGES} pages")));
+    if pages > max_pages {
+        return Err(DocumentError::TooComplex(format!("more than {max_pages} pages")));
     }
     let mut out = String::new();
     for page in 1..=pages as u32 {
@@ -50,7 +49,7 @@ pub fn text(bytes: &[u8]) -> Result<String, CvError> {
                 out.push('\n');
             }
             Err(lopdf::Error::Decompress(DecompressError::MemoryLimitExceeded { .. })) => {
-                return Err(CvError::TooComplex(format!(
+                return Err(DocumentError::TooComplex(format!(
                     "page {page} holds more than {} MB of drawing instructions",
                     MAX_PAGE_CONTENT_BYTES / (1024 * 1024)
                 )));
@@ -58,28 +57,28 @@ pub fn text(bytes: &[u8]) -> Result<String, CvError> {
             // A page whose text cannot be decoded is skipped; the others still count.
             Err(_) => {}
         }
-        if out.len() > MAX_TEXT_BYTES {
-            return Err(CvError::TooComplex(format!("more than {} KB of text", MAX_TEXT_BYTES / 1024)));
+        if out.len() > limits.max_text_bytes {
+            return Err(super::too_much_text(limits));
         }
     }
     if out.chars().filter(|c| c.is_alphanumeric()).count() < 20 {
-        return Err(if has_images(&doc) { CvError::ScannedImage } else { CvError::Empty });
+        return Err(if has_images(&doc) { DocumentError::ScannedImage } else { DocumentError::Empty });
     }
     Ok(out)
 }
 
-fn too_many_objects() -> CvError {
-    CvError::TooComplex(format!("more than {MAX_OBJECTS} PDF objects"))
+fn too_many_objects() -> DocumentError {
+    DocumentError::TooComplex(format!("more than {MAX_OBJECTS} PDF objects"))
 }
 
-fn classify(bytes: &[u8], error: &str) -> CvError {
+fn classify(bytes: &[u8], error: &str) -> DocumentError {
     let lower = error.to_lowercase();
     let says_encrypted = lower.contains("decrypt") || lower.contains("password") || lower.contains("encrypt");
     let has_encrypt_dict = bytes.windows(8).any(|w| w == b"/Encrypt");
     if says_encrypted || (has_encrypt_dict && !lower.contains("trailer") && !lower.contains("xref")) {
-        CvError::PasswordProtected
+        DocumentError::PasswordProtected
     } else {
-        CvError::Corrupt(format!("PDF: {error}"))
+        DocumentError::Corrupt(format!("PDF: {error}"))
     }
 }
 
@@ -96,7 +95,15 @@ mod tests {
     use std::time::{Duration, Instant};
 
     use super::*;
-    use crate::cv::bombs::{copies_for, pdf_with_pages, peak_memory, stream, zlib_zeros};
+    use crate::document::bombs::{copies_for, pdf_with_pages, peak_memory, stream, zlib_zeros};
+
+    /// A CV's limits.
+    const LIMITS: Limits = Limits { max_file_bytes: 10 << 20, max_text_bytes: 128 << 10, max_pages: 30 };
+    const MAX_PAGES: usize = LIMITS.max_pages;
+
+    fn text(bytes: &[u8]) -> Result<String, DocumentError> {
+        super::text(bytes, LIMITS)
+    }
 
     fn text_page() -> Vec<u8> {
         stream("", b"BT /F1 12 Tf 72 700 Td (Jan Bakker, lasser met tien jaar ervaring in staalbouw) Tj ET")
@@ -117,7 +124,7 @@ mod tests {
         let before = peak_memory();
         let started = Instant::now();
         let result = text(&pdf);
-        assert!(matches!(result, Err(CvError::TooComplex(_))), "{result:?}");
+        assert!(matches!(result, Err(DocumentError::TooComplex(_))), "{result:?}");
         assert!(started.elapsed() < Duration::from_secs(10), "{:?}", started.elapsed());
         if let (Some(before), Some(after)) = (before, peak_memory()) {
             // Inflation stops at the page limit (2 MB), far below the 200 MB of the bomb.
@@ -129,7 +136,7 @@ mod tests {
     fn many_pages_are_refused_in_bounded_work() {
         let started = Instant::now();
         let result = text(&pdf_with_pages(5_000, text_page()));
-        assert!(matches!(&result, Err(CvError::TooComplex(why)) if why.contains("pages")), "{result:?}");
+        assert!(matches!(&result, Err(DocumentError::TooComplex(why)) if why.contains("pages")), "{result:?}");
         assert!(started.elapsed() < Duration::from_secs(10), "{:?}", started.elapsed());
         // At the limit a CV still reads.
         let t = text(&pdf_with_pages(MAX_PAGES, text_page())).expect("reads");
@@ -139,7 +146,7 @@ mod tests {
     #[test]
     fn many_objects_are_refused_before_loading() {
         let result = text(&pdf_with_pages(MAX_OBJECTS, text_page()));
-        assert!(matches!(&result, Err(CvError::TooComplex(why)) if why.contains("objects")), "{result:?}");
+        assert!(matches!(&result, Err(DocumentError::TooComplex(why)) if why.contains("objects")), "{result:?}");
     }
 
     #[test]
@@ -147,6 +154,6 @@ mod tests {
         let line = "(Ervaren lasser met oog voor kwaliteit en veiligheid, MIG MAG TIG) Tj T* ".repeat(200);
         let page = stream("", format!("BT /F1 8 Tf 12 TL 72 800 Td {line} ET").as_bytes());
         let result = text(&pdf_with_pages(MAX_PAGES, page));
-        assert!(matches!(&result, Err(CvError::TooComplex(why)) if why.contains("text")), "{result:?}");
+        assert!(matches!(&result, Err(DocumentError::TooComplex(why)) if why.contains("text")), "{result:?}");
     }
 }
