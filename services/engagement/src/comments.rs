@@ -55,7 +55,7 @@ fn replace_full_names(text: &str, names: &Names, mark: &str) -> String {
         return text.to_owned();
     }
     let mut out = text.to_owned();
-    for name in &names.full {
+    for name in names.full.iter().filter(|n| lower.contains(n.as_str())) {
         let mut from = 0;
         loop {
             let lower = out.to_lowercase();

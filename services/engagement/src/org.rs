@@ -117,8 +117,21 @@ pub async fn cached_names(ctx: &ServiceContext, units: &[String]) -> Result<BTre
     };
     let scope = hex::encode(&Sha256::digest(units.join(",").as_bytes())[..12]);
     let key = format!("engagement:{tenant}:{generation}:names:{scope}");
-    if let Ok(Some(value)) = ctx.cache.get(&key).await {
-        return Ok(String::from_utf8_lossy(&value).lines().map(str::to_owned).collect());
+    let cached = || async {
+        match ctx.cache.get(&key).await {
+            Ok(Some(value)) => Some(String::from_utf8_lossy(&value).lines().map(str::to_owned).collect()),
+            _ => None,
+        }
+    };
+    if let Some(names) = cached().await {
+        return Ok(names);
+    }
+    // One lookup at a time: answers arriving together wait for it instead of each listing the
+    // company.
+    static LOOKUP: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+    let _one = LOOKUP.lock().await;
+    if let Some(names) = cached().await {
+        return Ok(names);
     }
     let names = names(ctx, units).await?;
     let value = names.iter().cloned().collect::<Vec<_>>().join("\n");

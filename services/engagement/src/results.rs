@@ -183,17 +183,66 @@ pub async fn released_rounds(
     let mut rounds = load_rounds(&mut conn, survey, wanted.number()).await?;
     drop(conn);
     let visible = rounds.last().map(|r| visible(&r.nodes, line)).unwrap_or_default();
-    let mut tx = ctx.db.begin().await?;
+    let mut tx = None;
     for r in &mut rounds {
         let number = r.row.number();
+        // A figure released before over exactly the same people needs no new decision: every
+        // pair of releases was compared when the later one of the two was released.
+        let key = format!("engagement:{}:released:{}:{number}", ctx.config.tenant, survey.survey_id);
+        let mut memo: BTreeMap<String, String> = match ctx.cache.get(&key).await {
+            Ok(Some(v)) => String::from_utf8_lossy(&v)
+                .lines()
+                .filter_map(|l| l.split_once('\t').map(|(u, f)| (u.to_owned(), f.to_owned())))
+                .collect(),
+            _ => BTreeMap::new(),
+        };
+        let before = memo.len();
+        let mut changed = false;
         for id in &visible {
-            if let Some(node) = r.nodes.get_mut(id) {
-                release(&mut tx, &survey.survey_id, number, id, node).await?;
+            let Some(node) = r.nodes.get_mut(id) else { continue };
+            if node.withheld.is_some() {
+                continue;
+            }
+            let print = fingerprint(&node.respondents);
+            if memo.get(id) == Some(&print) {
+                continue;
+            }
+            if tx.is_none() {
+                tx = Some(ctx.db.begin().await?);
+            }
+            if let Some(tx) = tx.as_mut() {
+                release(tx, &survey.survey_id, number, id, node).await?;
+            }
+            if node.withheld.is_none() {
+                memo.insert(id.clone(), print);
+                changed = true;
+            }
+        }
+        if changed || memo.len() != before {
+            let value: String = memo.iter().map(|(u, f)| format!("{u}\t{f}\n")).collect();
+            if let Err(e) = ctx.cache.set(&key, value.as_bytes(), MEMO_TTL).await {
+                tracing::warn!(error = %e, "release memo unavailable; figures are re-released next time");
             }
         }
     }
-    tx.commit().await?;
+    if let Some(tx) = tx {
+        tx.commit().await?;
+    }
     Ok((rounds, visible))
+}
+
+/// How long a release decision is remembered.
+const MEMO_TTL: std::time::Duration = std::time::Duration::from_secs(3600);
+
+/// A short hash of a set of people (never stored with their ids).
+fn fingerprint(people: &BTreeSet<String>) -> String {
+    use sha2::{Digest, Sha256};
+    let mut hasher = Sha256::new();
+    for p in people {
+        hasher.update(p.as_bytes());
+        hasher.update(b"\n");
+    }
+    hex::encode(&hasher.finalize()[..12])
 }
 
 /// GetResults: the round's visible units with their trends.
