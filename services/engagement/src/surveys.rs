@@ -362,14 +362,18 @@ pub async fn open_round(
         questions: survey.rotation().round(number).join(","),
     };
     if number > 1 {
-        // The previous round ends the day before this one opens.
+        // The previous round ends the day before this one opens (on its opening day when the next
+        // one is opened that same day: it takes no more answers either way).
         let day_before = time::format_date(opens_on - ::time::Duration::days(1));
-        sqlx::query("UPDATE survey_rounds SET closes_on = $1 WHERE survey_id = $2 AND round = $3 AND closes_on > $1")
-            .bind(day_before)
-            .bind(&row.survey_id)
-            .bind(row.round - 1)
-            .execute(&mut *conn)
-            .await?;
+        sqlx::query(
+            "UPDATE survey_rounds SET closes_on = CASE WHEN opens_on > $1 THEN opens_on ELSE $1 END
+             WHERE survey_id = $2 AND round = $3 AND closes_on > $1",
+        )
+        .bind(day_before)
+        .bind(&row.survey_id)
+        .bind(row.round - 1)
+        .execute(&mut *conn)
+        .await?;
     }
     sqlx::query(
         "INSERT INTO survey_rounds (survey_id, round, opens_on, closes_on, questions) VALUES ($1, $2, $3, $4, $5)",
