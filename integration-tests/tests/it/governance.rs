@@ -14,8 +14,7 @@ use hrmesh_kit::{
 use hrmesh_proto::{
     analytics::v1::{GetApplicationCountsRequest, analytics_service_client::AnalyticsServiceClient},
     engagement::v1::{
-        AnalyzeCommentRequest, CommentAnalysed, PulseAnswered, SubmitPulseAnswerRequest,
-        engagement_service_client::EngagementServiceClient,
+        AnalyzeCommentRequest, CommentAnalysed, PulseAnswered, engagement_service_client::EngagementServiceClient,
     },
     events::v1::Envelope,
     governance::v1::{self as pb, governance_service_client::GovernanceServiceClient},
@@ -183,13 +182,13 @@ async fn forged_replayed_and_foreign_events_are_not_forwarded(mode: RunMode) {
     let app = TestApp::spawn(mode).await;
     let bus = runtime::connect_bus(&app.config).await.expect("bus");
     let topic = raw_topic("engagement");
-    let pulse = PulseAnswered { survey_id: "s-1".into(), score: 7, comment: "secret".into() };
-    let valid = raw("engagement", "emp-9", "engagement.pulse", &pulse);
+    let pulse = PulseAnswered { survey_id: "s-1".into(), round: 1 };
+    let valid = raw("engagement", "emp-9", "engagement.surveys", &pulse);
     let applied = CandidateApplied { application_id: "a".into(), job_id: "j".into(), source: "website".into() };
     let forged_type = raw("engagement", "emp-9", "recruiting.applications", &applied);
-    let mut foreign = raw("engagement", "emp-9", "engagement.pulse", &pulse);
+    let mut foreign = raw("engagement", "emp-9", "engagement.surveys", &pulse);
     foreign.tenant = "other-employer".into();
-    let mut bad_id = raw("engagement", "emp-9", "engagement.pulse", &pulse);
+    let mut bad_id = raw("engagement", "emp-9", "engagement.surveys", &pulse);
     bad_id.id = "not-a-uuid".into();
     let replayed = valid.clone();
     let records = [&valid, &forged_type, &foreign, &bad_id, &replayed].map(|e| record(&topic, e));
@@ -260,14 +259,7 @@ async fn populate(app: &TestApp, person: &str) {
     let start =
         StartOnboardingRequest { employee_id: person.into(), role: "Lasser".into(), start_date: "2027-01-04".into() };
     onboarding.start_onboarding(start).await.expect("onboarding");
-    let mut engagement = EngagementServiceClient::new(app.authed("engagement", person, &[Role::Employee]).await);
-    let answer = SubmitPulseAnswerRequest {
-        survey_id: "pulse-1".into(),
-        employee_id: person.into(),
-        score: 6,
-        comment: "Erika vindt het druk".into(),
-    };
-    engagement.submit_pulse_answer(answer).await.expect("pulse");
+    crate::engagement::answer_a_pulse(app, person, "Erika Mustermann", "Erika vindt het druk").await;
     let mut skills = SkillsServiceClient::new(app.authed("skills", person, &[Role::Employee]).await);
     let skill = DeclareSkillRequest { employee_id: person.into(), skill_id: "trades.welding".into(), level: 3 };
     skills.declare_skill(skill).await.expect("skill");
@@ -353,7 +345,7 @@ async fn access_request_gathers_every_service(mode: RunMode) {
     assert_eq!(json["recruiting"]["applications"][0]["full_name"], "Erika Mustermann", "opened for the person");
     for (service, kind) in [
         ("onboarding", "onboardings"),
-        ("engagement", "pulse_answers"),
+        ("engagement", "survey_participation"),
         ("skills", "skill_profile"),
         ("performance", "feedback_received"),
         ("selfservice", "conversations"),

@@ -7,6 +7,7 @@ mod cache;
 mod config;
 mod delivery;
 mod deploy;
+mod engagement;
 mod esco;
 mod flow;
 mod governance;

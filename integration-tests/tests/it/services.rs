@@ -4,7 +4,7 @@ use std::collections::BTreeSet;
 
 use hrmesh_kit::auth::Role;
 use hrmesh_proto::{
-    engagement::v1::{SubmitPulseAnswerRequest, engagement_service_client::EngagementServiceClient},
+    engagement::v1::{QuestionAnswer, SubmitPulseAnswerRequest, engagement_service_client::EngagementServiceClient},
     onboarding::v1::{
         GetOnboardingRequest, StartOnboardingRequest, onboarding_service_client::OnboardingServiceClient,
     },
@@ -31,21 +31,18 @@ async fn every_service_emits_governed_events(mode: RunMode) {
     let plan = onboarding.get_onboarding(GetOnboardingRequest { employee_id: "emp-1".into() }).await.expect("get");
     assert_eq!(plan.into_inner().start_date, "2027-01-04");
 
+    // Engagement: a pulse for emp-1's unit; answering records participation (never the answer).
+    let survey = crate::engagement::answer_a_pulse(&app, "emp-1", "Eva Jansen", "").await;
     let mut engagement = EngagementServiceClient::new(app.authed("engagement", "emp-1", &[Role::Employee]).await);
     let answer = SubmitPulseAnswerRequest {
-        survey_id: "pulse-1".into(),
+        survey_id: survey,
         employee_id: "emp-1".into(),
-        score: 8,
-        comment: "Fijn team".into(),
+        answers: ["enps.recommend", "management.support", "workload.manageable"]
+            .map(|q| QuestionAnswer { question_id: q.into(), score: 8, text: String::new() })
+            .to_vec(),
     };
-    engagement.submit_pulse_answer(answer.clone()).await.expect("answer");
-    assert_eq!(engagement.submit_pulse_answer(answer).await.expect_err("twice").code(), Code::AlreadyExists);
-    let other = SubmitPulseAnswerRequest {
-        employee_id: "emp-2".into(),
-        survey_id: "pulse-1".into(),
-        score: 1,
-        comment: String::new(),
-    };
+    assert_eq!(engagement.submit_pulse_answer(answer.clone()).await.expect_err("twice").code(), Code::AlreadyExists);
+    let other = SubmitPulseAnswerRequest { employee_id: "emp-2".into(), ..answer };
     assert_eq!(engagement.submit_pulse_answer(other).await.expect_err("not own").code(), Code::PermissionDenied);
 
     let mut skills = SkillsServiceClient::new(app.authed("skills", "emp-1", &[Role::Employee]).await);
@@ -84,18 +81,20 @@ async fn every_service_emits_governed_events(mode: RunMode) {
         .into_inner();
     assert!(conversation.greeting.contains("HR-assistent"), "{}", conversation.greeting);
 
-    let (purposes, denied) = eventually("six forwarded events and three audited denials", PATIENCE, || async {
+    let (purposes, denied) = eventually("eight forwarded events and three audited denials", PATIENCE, || async {
         let trail = audit_trail(&app).await;
         let forwarded: Vec<_> = trail.iter().filter(|r| r.action == "event.forwarded").collect();
         let denied: Vec<_> = trail.iter().filter(|r| r.action == "access.denied").map(|r| r.detail.clone()).collect();
         let purposes: BTreeSet<String> = forwarded.iter().map(|r| r.purpose.clone()).collect();
         // Every refused call above reached the audit trail, from the service that refused it.
-        (forwarded.len() == 6 && denied.len() == 3).then_some((purposes, denied))
+        // Two of people's (emp-1 put into the directory for the pulse's audience).
+        (forwarded.len() == 8 && denied.len() == 3).then_some((purposes, denied))
     })
     .await;
     let expected: BTreeSet<String> = [
         "onboarding.learning_path",
-        "engagement.pulse",
+        "people.directory",
+        "engagement.surveys",
         "skills.profile",
         "performance.feedback_drafting",
         "selfservice.assistant",

@@ -145,6 +145,18 @@ static TEXTS: &[Row] = &[
         "Kurze Pulsbefragungen zu den Arbeitsbedingungen, ausgewertet in Gruppen ab 5 Personen",
     ),
     (
+        "Running pulse surveys: audiences, who took part (never what they answered) and reminders",
+        "Uitvoeren van pulsmetingen: doelgroepen, wie meedeed (nooit wat diegene antwoordde) en herinneringen",
+        "Durchführung von Pulsbefragungen: Zielgruppen, wer teilgenommen hat (nie, was geantwortet wurde) und Erinnerungen",
+    ),
+    (
+        "Change-point detection on team survey results (groups of at least 5) to warn of a shift early",
+        "Detectie van omslagpunten in teamresultaten van enquêtes (groepen van minstens 5) om vroeg te waarschuwen",
+        "Erkennung von Umbrüchen in Team-Ergebnissen von Befragungen (Gruppen ab 5 Personen) zur frühen Warnung",
+    ),
+    ("survey participation", "deelname aan enquêtes", "Teilnahme an Befragungen"),
+    ("notifier (reminders)", "notificatiedienst (herinneringen)", "Benachrichtigungsdienst (Erinnerungen)"),
+    (
         "Lexicon-based sentiment of free-text survey comments, with the words that drove it",
         "Sentiment van vrije opmerkingen in enquêtes op basis van een woordenlijst, met de woorden die het bepaalden",
         "Lexikonbasierte Stimmung freier Kommentare in Befragungen, mit den ausschlaggebenden Wörtern",

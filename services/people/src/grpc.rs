@@ -125,7 +125,7 @@ impl PeopleService for Api {
     ) -> Result<Response<pb::ListEmployeesResponse>, Status> {
         let caller = self
             .ctx
-            .authorize(&request, &[Role::HrAdmin, Role::Manager, Role::Employee], &rpc("ListEmployees"))
+            .authorize(&request, &[Role::HrAdmin, Role::Manager, Role::Employee, Role::Service], &rpc("ListEmployees"))
             .await?;
         let req = request.into_inner();
         let size = match req.page_size {
@@ -137,7 +137,7 @@ impl PeopleService for Api {
             id("page_token", &req.page_token)?;
         }
         let mut conn = self.ctx.db.pool().acquire().await.map_err(ApiError::from)?;
-        let mut visible = if caller.has(Role::HrAdmin) {
+        let mut visible = if caller.has(Role::HrAdmin) || caller.has(Role::Service) {
             None
         } else {
             let mut line = if caller.has(Role::Manager) {
