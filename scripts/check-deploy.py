@@ -30,6 +30,8 @@ SERVICES = registry.services()
 # Services every other service calls: consent (governance), reporting lines and a person's records
 # (people), skill reads (skills).
 SHARED = {"governance", "people", "skills"}
+# Reads one service makes of another that is not shared: callee -> callers.
+CALLERS = {"recruiting": {"skills"}}
 GOVERNANCE_ONLY_ENV = {"HRMESH_GOVERNANCE__PSEUDONYM_KEY", "HRMESH_GOVERNANCE__SIGNING_KEY"}
 SECRET_ENV = GOVERNANCE_ONLY_ENV | {"HRMESH_PRIVACY__MASTER_KEY", "HRMESH_AUTH__SERVICE_TOKEN"}
 
@@ -146,6 +148,18 @@ def check_network_policy(name, svc, policy):
         fail(f"{where}: only governance (and ingressFrom) may call {svc}")
     if svc in SHARED and "app.kubernetes.io/component" in first_peer:
         fail(f"{where}: every hrmesh service must reach {svc}")
+    callers = {
+        peer.get("podSelector", {}).get("matchLabels", {}).get("app.kubernetes.io/component")
+        for peer in spec["ingress"][0]["from"][1:]
+    } - {None}
+    if callers != CALLERS.get(svc, set()):
+        fail(f"{where}: callers {sorted(callers)} instead of {sorted(CALLERS.get(svc, set()))}")
+    egress = spec["egress"][0]["to"][0]["podSelector"].get("matchExpressions", [])
+    if svc != "governance":
+        reachable = set(egress[0]["values"]) if egress else set()
+        wanted = SHARED | {callee for callee, callers in CALLERS.items() if svc in callers}
+        if reachable != wanted:
+            fail(f"{where}: egress to {sorted(reachable)} instead of {sorted(wanted)}")
 
 
 def helm_template(helm, *args):

@@ -5,7 +5,7 @@
 
 use hrmesh_kit::auth::Role;
 use hrmesh_proto::people::v1::{
-    ListPendingHiresRequest, UpsertEmployeeRequest, people_service_client::PeopleServiceClient,
+    GetEmployeeRequest, ListPendingHiresRequest, UpsertEmployeeRequest, people_service_client::PeopleServiceClient,
 };
 use hrmesh_proto::{
     governance::v1::{ListDecisionsRequest, governance_service_client::GovernanceServiceClient},
@@ -349,6 +349,30 @@ async fn human_decisions_are_logged_explained_and_counted(mode: RunMode) {
     };
     let hanna = people.upsert_employee(employee("emp-hanna")).await.expect("complete the hire").into_inner();
     assert_eq!(hanna.status, "preboarding");
+    // With her consent, her CV's skills become inferred skills on her employee profile.
+    assert_eq!(
+        people
+            .get_employee(GetEmployeeRequest { employee_id: "emp-hanna".into() })
+            .await
+            .expect("read")
+            .into_inner()
+            .application_id,
+        hired
+    );
+    let mut own_skills = hrmesh_proto::skills::v1::skills_service_client::SkillsServiceClient::new(
+        app.authed("skills", "emp-hanna", &[Role::Employee]).await,
+    );
+    let carry =
+        || hrmesh_proto::skills::v1::CarryOverCvSkillsRequest { employee_id: "emp-hanna".into(), locale: "nl".into() };
+    let refused = own_skills.carry_over_cv_skills(carry()).await.expect_err("no consent yet");
+    assert_eq!(refused.code(), Code::FailedPrecondition, "{refused:?}");
+    grant(&app, "emp-hanna", "skills.inference").await;
+    let carried = own_skills.carry_over_cv_skills(carry()).await.expect("carried over").into_inner();
+    assert!(carried.skill_ids.iter().any(|id| id == "trades.mig_mag_welding"), "{carried:?}");
+    let profile = carried.profile.expect("profile").skills;
+    let welding = profile.iter().find(|s| s.skill.as_ref().is_some_and(|r| r.skill_id == "trades.mig_mag_welding"));
+    let welding = welding.expect("on the profile");
+    assert!(welding.inferred > 0 && welding.declared_self == 0 && welding.evidence_source == "cv", "{welding:?}");
     let twice = people.upsert_employee(employee("emp-other")).await.expect_err("completed already");
     assert_eq!(twice.code(), Code::FailedPrecondition);
     let no_reason = hr.change_stage(stage(&rejected, "rejected", "")).await.expect_err("rationale required");

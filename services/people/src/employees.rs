@@ -407,7 +407,13 @@ async fn to_proto(vault: &Vault, conn: &mut AnyConnection, row: Row) -> Result<p
     let id = row.employee_id.as_str();
     let address = open(vault, conn, id, row.address_sealed.as_deref()).await?;
     let contract = crate::contracts::current(conn, id, time::today()).await?.map(|c| c.to_proto(id));
+    let application_id: Option<String> =
+        sqlx::query_scalar("SELECT application_id FROM pending_hires WHERE employee_id = $1")
+            .bind(id)
+            .fetch_optional(&mut *conn)
+            .await?;
     Ok(pb::Employee {
+        application_id: application_id.unwrap_or_default(),
         full_name: open(vault, conn, id, row.name_sealed.as_deref()).await?,
         private_email: open(vault, conn, id, row.private_email_sealed.as_deref()).await?,
         phone: open(vault, conn, id, row.phone_sealed.as_deref()).await?,

@@ -115,7 +115,7 @@ impl RecruitingService for Api {
         &self,
         request: Request<pb::GetApplicationRequest>,
     ) -> Result<Response<pb::Application>, Status> {
-        let caller = self.caller(&request, &[Role::HrAdmin, Role::Candidate], "GetApplication").await?;
+        let caller = self.caller(&request, &[Role::HrAdmin, Role::Candidate, Role::Service], "GetApplication").await?;
         let id = identifier("application_id", &request.get_ref().application_id)
             .map_err(|v| ApiError::InvalidArgument(vec![v]))?;
         let application = application::get(&self.ctx, &id)
@@ -196,7 +196,8 @@ impl RecruitingService for Api {
         &self,
         request: Request<pb::GetCandidateProfileRequest>,
     ) -> Result<Response<pb::CandidateProfile>, Status> {
-        let caller = self.caller(&request, &[Role::HrAdmin, Role::Candidate], "GetCandidateProfile").await?;
+        let caller =
+            self.caller(&request, &[Role::HrAdmin, Role::Candidate, Role::Service], "GetCandidateProfile").await?;
         let candidate = identifier("candidate_id", &request.get_ref().candidate_id)
             .map_err(|v| ApiError::InvalidArgument(vec![v]))?;
         self.for_candidate(&caller, &candidate, "GetCandidateProfile").await?;

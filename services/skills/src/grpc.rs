@@ -386,6 +386,30 @@ impl SkillsService for Api {
         }))
     }
 
+    async fn carry_over_cv_skills(
+        &self,
+        request: Request<pb::CarryOverCvSkillsRequest>,
+    ) -> Result<Response<pb::CarryOverCvSkillsResponse>, Status> {
+        let caller = self.caller(&request, &[Role::HrAdmin, Role::Employee], "CarryOverCvSkills").await?;
+        let req = request.get_ref();
+        let mut v = Violations::default();
+        let employee = v.check(identifier("employee_id", &req.employee_id));
+        let lang = locale(&mut v, &req.locale);
+        let Some(employee) = employee else { return Err(v.into_error().into()) };
+        v.finish()?;
+        self.ctx
+            .acting_for(&caller, &employee, &[Role::HrAdmin], "hrmesh.skills.v1.SkillsService/CarryOverCvSkills")
+            .await?;
+        self.ctx.consent.require(&employee, profile::INFERENCE_PURPOSE).await?;
+        let model = self.catalog.get();
+        let carried = crate::carry::cv_skills(&self.ctx, &model.taxonomy, &employee, &caller.subject).await?;
+        Ok(Response::new(pb::CarryOverCvSkillsResponse {
+            skill_ids: carried.skill_ids,
+            unknown: carried.unknown,
+            profile: Some(self.profile_response(&model, &employee, lang).await?),
+        }))
+    }
+
     async fn get_skill_profile(
         &self,
         request: Request<pb::GetSkillProfileRequest>,

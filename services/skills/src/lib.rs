@@ -3,6 +3,7 @@
 //! text, a competence graph, employee profiles, gap analysis, courses and learning paths, and
 //! skill demand.
 
+mod carry;
 pub mod courses;
 pub mod demand;
 pub mod esco;
