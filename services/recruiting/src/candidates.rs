@@ -66,8 +66,12 @@ pub struct Intake {
 /// Asks the skills service for the skills in the CV text.
 pub async fn extract_skills(ctx: &ServiceContext, text: &str, language: &str) -> Result<Vec<CandidateSkill>, ApiError> {
     let mut client = remote::skills(ctx)?;
-    let request =
-        ExtractSkillsRequest { text: text.to_owned(), language: language.to_owned(), locale: language.to_owned() };
+    let request = ExtractSkillsRequest {
+        text: text.to_owned(),
+        language: language.to_owned(),
+        locale: language.to_owned(),
+        k: 0,
+    };
     let found = client
         .extract_skills(remote::request(ctx, request)?)
         .await
