@@ -27,7 +27,7 @@ async fn recruiting(app: &TestApp, subject: &str, roles: &[Role]) -> Recruiting 
 }
 
 fn skill(id: &str) -> pb::SkillRequirement {
-    pb::SkillRequirement { skill_id: id.into(), level: 3 }
+    pb::SkillRequirement { skill_id: id.into(), level: 3, inferred: false }
 }
 
 fn welder_job(id: &str) -> pb::CreateJobRequest {

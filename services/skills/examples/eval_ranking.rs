@@ -31,11 +31,13 @@ fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().collect();
     let builtin_only = args.iter().any(|a| a == "--builtin");
     let show_errors = args.iter().any(|a| a == "--errors");
-    let path = args
-        .iter()
-        .position(|a| a == "--set")
-        .and_then(|i| args.get(i + 1).cloned())
-        .unwrap_or_else(|| concat!(env!("CARGO_MANIFEST_DIR"), "/eval/ranking.tsv").to_owned());
+    let sets: Vec<String> = match args.iter().position(|a| a == "--set").and_then(|i| args.get(i + 1)) {
+        Some(path) => vec![path.clone()],
+        None => ["ranking.tsv", "ranking-heldout.tsv"]
+            .iter()
+            .map(|f| format!("{}/eval/{f}", env!("CARGO_MANIFEST_DIR")))
+            .collect(),
+    };
     let mut taxonomy = Taxonomy::builtin()?;
     match esco::default_dir().filter(|_| !builtin_only) {
         Some(dir) => {
@@ -51,22 +53,31 @@ fn main() -> anyhow::Result<()> {
         None => println!("taxonomy: curated only"),
     }
     let model = Model::new(taxonomy);
-    let cases = parse_cases(&model.taxonomy, &std::fs::read_to_string(&path)?).map_err(anyhow::Error::msg)?;
-    println!("set: {path} ({} sentences)", cases.len());
-    let (per, all) = evaluate(&cases, |c| {
-        model.rank(&c.text, Some(c.lang), rank::DEFAULT_K).skills.iter().map(|s| s.skill).collect()
-    });
     let baseline = tfidf_baseline(&model.taxonomy);
-    let (base_per, base_all) = evaluate(&cases, |c| baseline.rank(&c.text, rank::DEFAULT_K));
-    println!(
-        "\n{:<8} {:<4} {:>5} {:>6} {:>6} {:>6} {:>7} {:>7} {:>7}",
-        "ranker", "lang", "n", "RP@5", "MRR", "P@5", "recall", "FP@5/s", "FP/s"
-    );
-    print("ranker", &per, &all);
-    print("tf-idf", &base_per, &base_all);
-    if show_errors {
+    for path in &sets {
+        let cases = parse_cases(&model.taxonomy, &std::fs::read_to_string(path)?).map_err(anyhow::Error::msg)?;
+        println!("\nset: {path} ({} sentences)", cases.len());
+        let (per, all) = evaluate(&cases, |c| {
+            model.rank(&c.text, Some(c.lang), rank::DEFAULT_K).skills.iter().map(|s| s.skill).collect()
+        });
+        let (base_per, base_all) = evaluate(&cases, |c| baseline.rank(&c.text, rank::DEFAULT_K));
+        println!(
+            "{:<8} {:<4} {:>5} {:>6} {:>6} {:>6} {:>7} {:>7} {:>7}",
+            "ranker", "lang", "n", "RP@5", "MRR", "P@5", "recall", "FP@5/s", "FP/s"
+        );
+        print("ranker", &per, &all);
+        print("tf-idf", &base_per, &base_all);
+        if show_errors {
+            errors(&model, &cases);
+        }
+    }
+    Ok(())
+}
+
+fn errors(model: &Model, cases: &[rank::RankingCase]) {
+    {
         let t = &model.taxonomy;
-        for c in &cases {
+        for c in cases {
             let r = model.rank(&c.text, Some(c.lang), 10);
             let missed: Vec<&str> = c
                 .named
@@ -87,5 +98,4 @@ fn main() -> anyhow::Result<()> {
             }
         }
     }
-    Ok(())
 }

@@ -42,7 +42,12 @@ pub const MAX_K: usize = 100;
 /// Results returned when the caller does not say.
 pub const DEFAULT_K: usize = 20;
 /// Lowest score returned: below it the evidence is one common word of a long label.
-pub const MIN_SCORE: f32 = 1.5;
+pub const MIN_SCORE: f32 = 3.0;
+/// Lowest score returned relative to the best one of the answer.
+pub const MIN_SHARE_OF_BEST: f32 = 0.2;
+/// What a skill keeps of its score when its evidence words are those of a better-ranked skill:
+/// one mention of "German" is not two skills' evidence ("German", "interact verbally in German").
+const SHARED_EVIDENCE: f32 = 0.35;
 
 /// A score as a 0..1 confidence (monotone: a higher score is a higher confidence).
 pub fn confidence(score: f32) -> f32 {
@@ -167,7 +172,7 @@ pub fn activities(t: &Taxonomy) -> Result<Vec<(SkillIx, Lang, String)>, String> 
 }
 
 /// Weight an inferred skill gets of its source's score, per way of reaching it.
-const RELATED_SHARE: f32 = 0.22;
+const RELATED_SHARE: f32 = 0.3;
 const ESCO_RELATED_SHARE: f32 = 0.12;
 const BROADER_SHARE: f32 = 0.18;
 const OCCUPATION_SHARE: f32 = 0.45;
@@ -396,8 +401,10 @@ impl Ranker {
                 out.push(Ranked { skill: s, score, named: false, evidence, mentions: 0, source: Source::Concept });
             }
         }
-        out.retain(|r| r.score >= MIN_SCORE);
         out.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.skill.cmp(&b.skill)));
+        demote_shared_evidence(&mut out);
+        let floor = out.first().map_or(MIN_SCORE, |best| (best.score * MIN_SHARE_OF_BEST).max(MIN_SCORE));
+        out.retain(|r| r.score >= floor);
         out.truncate(k.min(MAX_K));
         Ranking { lang, skills: out, extraction, docs_touched }
     }
@@ -486,6 +493,24 @@ impl Ranker {
         let _ = words;
         (false, first..last + 1, mentions)
     }
+}
+
+/// Lowers the score of a skill whose evidence words lie within (or around) those of a better one,
+/// then sorts again: the answer's places go to different evidence first.
+fn demote_shared_evidence(out: &mut [Ranked]) {
+    let mut claimed: Vec<Range<usize>> = Vec::new();
+    for r in out.iter_mut() {
+        let Evidence::Words { span, .. } = &r.evidence else { continue };
+        let shared = claimed
+            .iter()
+            .any(|c| (c.start <= span.start && span.end <= c.end) || (span.start <= c.start && c.end <= span.end));
+        if shared {
+            r.score *= SHARED_EVIDENCE;
+        } else {
+            claimed.push(span.clone());
+        }
+    }
+    out.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.skill.cmp(&b.skill)));
 }
 
 /// Byte span of words `words[range]`.

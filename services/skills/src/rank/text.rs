@@ -23,6 +23,8 @@ pub struct Word {
     pub capitalised: bool,
     /// First word of a sentence or line (capitals there say nothing).
     pub sentence_start: bool,
+    /// Written in capitals only, at least two letters (HACCP, SQL, VCA).
+    pub acronym: bool,
     /// Whether the word may be skill evidence (not a stop word, name, date or number).
     pub evidence: bool,
 }
@@ -39,7 +41,16 @@ pub fn words(text: &str) -> Vec<Word> {
         let overlong = original.chars().count() > MAX_WORD_CHARS;
         let folded = if overlong { String::new() } else { fold(original) };
         let capitalised = original.chars().next().is_some_and(char::is_uppercase);
-        out.push(Word { span: s..e, folded, capitalised, sentence_start: *sentence_start, evidence: !overlong });
+        let acronym = original.chars().filter(|c| c.is_alphabetic()).count() >= 2
+            && original.chars().all(|c| !c.is_alphabetic() || c.is_uppercase());
+        out.push(Word {
+            span: s..e,
+            folded,
+            capitalised,
+            sentence_start: *sentence_start,
+            acronym,
+            evidence: !overlong,
+        });
         *sentence_start = false;
     };
     while let Some((i, c)) = iter.next() {
@@ -378,8 +389,8 @@ const LEGAL_FORMS: [&str; 14] =
     ["bv", "b", "nv", "gmbh", "ag", "kg", "ltd", "inc", "llc", "plc", "se", "vof", "ug", "co"];
 
 /// Words before an employer or place: a capitalised word after them names one ("at Shell",
-/// "bij Philips", "in Utrecht", "von Siemens").
-const BEFORE_NAME: [&str; 12] = ["at", "bij", "for", "from", "in", "te", "voor", "fur", "von", "van", "aus", "near"];
+/// "bij Philips", "von Siemens"). Not "in": "in Azure", "in Exact Online" name tools.
+const BEFORE_NAME: [&str; 10] = ["at", "bij", "for", "from", "voor", "fur", "von", "van", "aus", "near"];
 
 /// Marks the words that are no skill evidence: stop words, numbers and dates, and names of
 /// people, employers and places. `known` tells whether a folded word occurs in any label: a
@@ -407,7 +418,9 @@ pub fn mark_evidence(words: &mut [Word], lang: Lang, known: impl Fn(&str) -> boo
         let next = words.get(i + 1).map(|x| x.folded.as_str());
         let after_title = prev.is_some_and(|p| TITLES.contains(&p));
         let before_legal = next.is_some_and(|x| LEGAL_FORMS.contains(&x)) && words[i + 1].capitalised;
-        let after_preposition = lang != Lang::De && !w.sentence_start && prev.is_some_and(|p| BEFORE_NAME.contains(&p));
+        // An acronym after "van"/"of" is what is known ("kennis van HACCP"), not whom.
+        let after_preposition =
+            lang != Lang::De && !w.sentence_start && !w.acronym && prev.is_some_and(|p| BEFORE_NAME.contains(&p));
         let unknown = !w.sentence_start && !known(&w.folded) && lang != Lang::De;
         if after_title || before_legal || after_preposition || unknown {
             name[i] = true;
