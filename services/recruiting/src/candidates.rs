@@ -239,8 +239,8 @@ pub async fn blind_profiles(
     }
     let wanted: std::collections::HashSet<&String> = candidates.iter().collect();
     let mut skills: HashMap<String, HashMap<String, f64>> = HashMap::new();
-    let mut inferred: HashMap<String, Vec<String>> = HashMap::new();
-    for r in sqlx::query("SELECT candidate_id, skill_id, confidence, inferred FROM candidate_skills")
+    let mut inferred: HashMap<String, Vec<(String, String)>> = HashMap::new();
+    for r in sqlx::query("SELECT candidate_id, skill_id, confidence, inferred, inferred_from FROM candidate_skills")
         .fetch_all(ctx.db.pool())
         .await?
     {
@@ -248,7 +248,7 @@ pub async fn blind_profiles(
         if wanted.contains(&c) {
             let skill: String = r.try_get(1)?;
             if hrmesh_kit::db::get_bool(&r, 3)? {
-                inferred.entry(c.clone()).or_default().push(skill.clone());
+                inferred.entry(c.clone()).or_default().push((skill.clone(), r.try_get(4)?));
             }
             skills.entry(c).or_default().insert(skill, r.try_get(2)?);
         }

@@ -40,19 +40,20 @@ pub struct BlindProfile {
     pub languages: Vec<(String, usize)>,
     /// Highest education rank (`none` = 0).
     pub education: usize,
-    /// Skills the CV shows without naming them (sorted): credited at level 2 and explained as
-    /// inferred, never as met.
+    /// Skills the CV shows without naming them (sorted by id), each with the skill or occupation
+    /// that led to it (empty when its words did): credited at level 2 and explained as inferred,
+    /// never as met.
     #[serde(default)]
-    pub inferred: Vec<String>,
+    pub inferred: Vec<(String, String)>,
 }
 
 impl BlindProfile {
     /// Marks `skills` as inferred from the CV: they count at the level of weak evidence.
-    pub fn mark_inferred(&mut self, mut skills: Vec<String>) {
+    pub fn mark_inferred(&mut self, mut skills: Vec<(String, String)>) {
         skills.sort();
-        skills.dedup();
+        skills.dedup_by(|a, b| a.0 == b.0);
         for (id, level) in &mut self.skills {
-            if skills.binary_search(id).is_ok() {
+            if skills.binary_search_by(|(s, _)| s.cmp(id)).is_ok() {
                 *level = (*level).min(INFERRED_LEVEL);
             }
         }
@@ -145,10 +146,15 @@ pub fn score_one(job: &Job, p: &BlindProfile, skills: Option<&ProfileMatch>, lan
         let label = r.skill.as_ref().map_or_else(String::new, |s| s.label.clone());
         let id = r.skill.as_ref().map_or("", |s| s.skill_id.as_str());
         // A requirement the CV only implies is inferred, not met; one the ad only implies says so.
-        let from_cv = p.inferred.binary_search_by(|x| x.as_str().cmp(id)).is_ok() && status != "missing";
-        let status = if from_cv { "inferred" } else { status };
+        let from_cv = p
+            .inferred
+            .binary_search_by(|(x, _)| x.as_str().cmp(id))
+            .ok()
+            .and_then(|i| p.inferred.get(i))
+            .filter(|_| status != "missing");
+        let status = if from_cv.is_some() { "inferred" } else { status };
         let mut explanation = r.explanation.clone();
-        if from_cv {
+        if let Some((_, via)) = from_cv {
             explanation = format!(
                 "{label}: {}",
                 tr(
@@ -158,6 +164,9 @@ pub fn score_one(job: &Job, p: &BlindProfile, skills: Option<&ProfileMatch>, lan
                     "aus dem Lebenslauf abgeleitet, der es zeigt, ohne es zu nennen"
                 )
             );
+            if !via.is_empty() {
+                explanation.push_str(&format!(" ({}: {via})", tr(lang, "via", "via", "über")));
+            }
         }
         if job.must.iter().chain(&job.nice).any(|s| s.skill_id == id && s.inferred) {
             explanation.push_str(tr(
@@ -428,7 +437,7 @@ mod tests {
     fn a_requirement_the_cv_only_implies_is_inferred_not_met() {
         let m = ProfileMatch { requirements: vec![gap("it.ci_cd", "met", 2.0, true)], ..Default::default() };
         let mut p = BlindProfile { skills: vec![("it.ci_cd".into(), 3)], ..Default::default() };
-        p.mark_inferred(vec!["it.ci_cd".into()]);
+        p.mark_inferred(vec![("it.ci_cd".into(), String::new())]);
         assert_eq!(p.skills, [("it.ci_cd".to_owned(), 2)]);
         for (lang, words) in [("en", "without naming it"), ("nl", "zonder het te noemen"), ("de", "ohne es zu nennen")]
         {
