@@ -99,7 +99,7 @@ async fn main() {
     let running = runtime::start(config.clone(), &hrmesh::all_services()).await.unwrap();
     let (channel, auth) = support::connect(&config, &running, "hr-bench", &[Role::HrAdmin]).await;
     let mut hr = RecruitingServiceClient::with_interceptor(channel.clone(), auth);
-    let skill = |id: &str| SkillRequirement { skill_id: id.into(), level: 3 };
+    let skill = |id: &str| SkillRequirement { skill_id: id.into(), level: 3, inferred: false };
     hr.create_job(CreateJobRequest {
         job_id: "bench-job".into(),
         title: "Lasser".into(),

@@ -73,7 +73,8 @@ async fn main() {
     for (name, text, language) in &cases {
         let mut client = client.clone();
         let started = Instant::now();
-        let request = ExtractSkillsRequest { text: text.clone(), language: (*language).into(), locale: "en".into() };
+        let request =
+            ExtractSkillsRequest { text: text.clone(), language: (*language).into(), locale: "en".into(), k: 0 };
         let found = client.extract_skills(request).await.unwrap().into_inner();
         let ms = started.elapsed().as_secs_f64() * 1000.0;
         worst = worst.max(ms);
@@ -90,7 +91,8 @@ async fn main() {
         load.push(tokio::spawn(async move {
             let mut calls = 0;
             while !stop.is_cancelled() {
-                let request = ExtractSkillsRequest { text: text.clone(), language: "nl".into(), locale: "en".into() };
+                let request =
+                    ExtractSkillsRequest { text: text.clone(), language: "nl".into(), locale: "en".into(), k: 0 };
                 client.extract_skills(request).await.unwrap();
                 calls += 1;
             }

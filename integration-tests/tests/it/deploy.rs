@@ -689,6 +689,7 @@ async fn every_metric_a_dashboard_queries_is_emitted_with_its_labels() {
         must: vec![hrmesh_proto::recruiting::v1::SkillRequirement {
             skill_id: "trades.mig_mag_welding".into(),
             level: 3,
+            inferred: false,
         }],
         ..Default::default()
     };

@@ -38,6 +38,7 @@ pub async fn ensure_job(app: &TestApp, job: &str) {
         must: vec![hrmesh_proto::recruiting::v1::SkillRequirement {
             skill_id: "trades.mig_mag_welding".into(),
             level: 3,
+            inferred: false,
         }],
         ..Default::default()
     };

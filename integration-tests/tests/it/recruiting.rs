@@ -27,7 +27,7 @@ async fn recruiting(app: &TestApp, subject: &str, roles: &[Role]) -> Recruiting 
 }
 
 fn skill(id: &str) -> pb::SkillRequirement {
-    pb::SkillRequirement { skill_id: id.into(), level: 3 }
+    pb::SkillRequirement { skill_id: id.into(), level: 3, inferred: false }
 }
 
 fn welder_job(id: &str) -> pb::CreateJobRequest {
@@ -105,7 +105,11 @@ async fn jobs_from_fields_and_from_an_advertisement(mode: RunMode) {
     let nice: Vec<&str> = extracted.nice.iter().map(|s| s.skill_id.as_str()).collect();
     assert!(extracted.extracted);
     assert!(must.contains(&"trades.mig_mag_welding") && must.contains(&"safety.vca"), "{must:?}");
-    assert_eq!(nice, ["logistics.forklift"]);
+    // Named nice-to-haves, then what the ad implies (marked inferred, a low level, never a must).
+    let named_nice: Vec<&str> = extracted.nice.iter().filter(|s| !s.inferred).map(|s| s.skill_id.as_str()).collect();
+    assert_eq!(named_nice, ["logistics.forklift"], "{nice:?}");
+    assert!(extracted.nice.iter().filter(|s| s.inferred).all(|s| s.level == 2));
+    assert!(extracted.must.iter().all(|s| !s.inferred));
     assert!(extracted.languages.iter().any(|l| l.language == "nl"), "{:?}", extracted.languages);
     let empty = pb::CreateJobRequest { job_id: "job-3".into(), title: "Iets".into(), ..Default::default() };
     assert_eq!(field_violations(&hr.create_job(empty).await.expect_err("no requirements")), ["must"]);

@@ -128,10 +128,30 @@ async fn extraction_search_and_the_competence_graph_over_the_api(mode: RunMode) 
     let bad_lang = pb::ExtractSkillsRequest { text: "Python".into(), language: "fr".into(), ..Default::default() };
     assert_eq!(field_violations(&client.extract_skills(bad_lang).await.expect_err("fr")), ["language"]);
 
+    let too_many = pb::ExtractSkillsRequest { text: "Python".into(), k: 101, ..Default::default() };
+    assert_eq!(field_violations(&client.extract_skills(too_many).await.expect_err("k")), ["k"]);
+    let cv = "Kept our build pipeline green. Wrote Python scripts and SQL queries.";
+    let ranked = pb::ExtractSkillsRequest { text: cv.into(), language: "en".into(), k: 3, ..Default::default() };
+    let ranked = client.extract_skills(ranked).await.expect("ranked").into_inner().skills;
+    assert!(!ranked.is_empty() && ranked.len() <= 3, "{ranked:?}");
+    assert!(ranked.windows(2).all(|w| w[0].score >= w[1].score), "sorted by score");
+    assert!(ranked.iter().any(|s| !s.inferred && s.evidence.as_ref().is_some_and(|e| !e.text.is_empty())));
+
     let search = pb::SearchSkillsRequest { query: "lassen".into(), locale: "nl".into(), limit: 5 };
     let found = client.search_skills(search).await.expect("search").into_inner().skills;
     assert!(!found.is_empty() && found.len() <= 5);
     assert!(found.iter().any(|s| s.skill_id == "trades.welding"), "{found:?}");
+    // Words of a sentence, a partial word and another language's synonym all find skills.
+    for (query, locale, expected) in [
+        ("forklift truck driver", "nl", "logistics.forklift"),
+        ("pyth", "en", "it.python"),
+        ("Schweißen", "en", "trades.welding"),
+    ] {
+        let search = pb::SearchSkillsRequest { query: query.into(), locale: locale.into(), limit: 10 };
+        let answer = client.search_skills(search).await.expect("search").into_inner();
+        assert!(answer.skills.iter().any(|s| s.skill_id == expected), "{query}: {:?}", answer.skills);
+        assert_eq!(answer.matches.len(), answer.skills.len());
+    }
     let detail = client
         .get_skill(pb::GetSkillRequest { skill_id: "trades.mig_mag_welding".into(), locale: "en".into() })
         .await

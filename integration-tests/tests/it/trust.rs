@@ -113,7 +113,7 @@ async fn a_job_can_be_corrected_with_a_reason(mode: RunMode) {
     let corrected = pb::CreateJobRequest {
         job_id: "job-u".into(),
         title: "TIG welder".into(),
-        must: vec![pb::SkillRequirement { skill_id: "trades.tig_welding".into(), level: 3 }],
+        must: vec![pb::SkillRequirement { skill_id: "trades.tig_welding".into(), level: 3, inferred: false }],
         min_years_experience: 2,
         ..Default::default()
     };

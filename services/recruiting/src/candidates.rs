@@ -63,11 +63,19 @@ pub struct Intake {
     pub structured: Structured,
 }
 
-/// Asks the skills service for the skills in the CV text.
+/// Most skills taken from one CV: a long CV names many, and the ranked answer ends with the
+/// weakest inferred ones.
+const CV_SKILLS: u32 = 60;
+
+/// Asks the skills service for the skills in the CV text, named and inferred (ranked).
 pub async fn extract_skills(ctx: &ServiceContext, text: &str, language: &str) -> Result<Vec<CandidateSkill>, ApiError> {
     let mut client = remote::skills(ctx)?;
-    let request =
-        ExtractSkillsRequest { text: text.to_owned(), language: language.to_owned(), locale: language.to_owned() };
+    let request = ExtractSkillsRequest {
+        text: text.to_owned(),
+        language: language.to_owned(),
+        locale: language.to_owned(),
+        k: CV_SKILLS,
+    };
     let found = client
         .extract_skills(remote::request(ctx, request)?)
         .await
@@ -83,6 +91,8 @@ pub async fn extract_skills(ctx: &ServiceContext, text: &str, language: &str) ->
                 label: skill.label,
                 evidence: s.evidence.map(|e| e.text).unwrap_or_default(),
                 confidence: s.confidence,
+                inferred: s.inferred,
+                inferred_from: s.via.map(|v| v.label).unwrap_or_default(),
             })
         })
         .collect())
@@ -126,12 +136,15 @@ pub async fn store(
     sqlx::query("DELETE FROM candidate_skills WHERE candidate_id = $1").bind(candidate).execute(&mut *tx).await?;
     for s in skills {
         sqlx::query(
-            "INSERT INTO candidate_skills (candidate_id, skill_id, evidence, confidence) VALUES ($1, $2, $3, $4)",
+            "INSERT INTO candidate_skills (candidate_id, skill_id, evidence, confidence, inferred, inferred_from)
+             VALUES ($1, $2, $3, $4, $5, $6)",
         )
         .bind(candidate)
         .bind(&s.skill_id)
         .bind(&s.evidence)
         .bind(s.confidence)
+        .bind(i64::from(s.inferred))
+        .bind(&s.inferred_from)
         .execute(&mut *tx)
         .await?;
     }
@@ -164,7 +177,8 @@ pub async fn profile(ctx: &ServiceContext, candidate: &str) -> Result<Option<Can
         serde_json::from_str(&row.try_get::<String, _>(1)?).map_err(|e| ApiError::Internal(e.into()))?;
     let received_at: i64 = row.try_get(2)?;
     let skills = sqlx::query(
-        "SELECT skill_id, evidence, confidence FROM candidate_skills WHERE candidate_id = $1 ORDER BY skill_id",
+        "SELECT skill_id, evidence, confidence, inferred, inferred_from FROM candidate_skills
+         WHERE candidate_id = $1 ORDER BY skill_id",
     )
     .bind(candidate)
     .fetch_all(&mut *conn)
@@ -176,6 +190,8 @@ pub async fn profile(ctx: &ServiceContext, candidate: &str) -> Result<Option<Can
             label: String::new(),
             evidence: r.try_get(1)?,
             confidence: r.try_get(2)?,
+            inferred: hrmesh_kit::db::get_bool(r, 3)?,
+            inferred_from: r.try_get(4)?,
         })
     })
     .collect::<Result<Vec<_>, sqlx::Error>>()?;
@@ -223,12 +239,18 @@ pub async fn blind_profiles(
     }
     let wanted: std::collections::HashSet<&String> = candidates.iter().collect();
     let mut skills: HashMap<String, HashMap<String, f64>> = HashMap::new();
-    for r in
-        sqlx::query("SELECT candidate_id, skill_id, confidence FROM candidate_skills").fetch_all(ctx.db.pool()).await?
+    let mut inferred: HashMap<String, Vec<(String, String)>> = HashMap::new();
+    for r in sqlx::query("SELECT candidate_id, skill_id, confidence, inferred, inferred_from FROM candidate_skills")
+        .fetch_all(ctx.db.pool())
+        .await?
     {
         let c: String = r.try_get(0)?;
         if wanted.contains(&c) {
-            skills.entry(c).or_default().insert(r.try_get(1)?, r.try_get(2)?);
+            let skill: String = r.try_get(1)?;
+            if hrmesh_kit::db::get_bool(&r, 3)? {
+                inferred.entry(c.clone()).or_default().push((skill.clone(), r.try_get(4)?));
+            }
+            skills.entry(c).or_default().insert(skill, r.try_get(2)?);
         }
     }
     for r in sqlx::query("SELECT candidate_id, profile, language FROM candidates").fetch_all(ctx.db.pool()).await? {
@@ -239,12 +261,13 @@ pub async fn blind_profiles(
         let s: Structured =
             serde_json::from_str(&r.try_get::<String, _>(1)?).map_err(|e| ApiError::Internal(e.into()))?;
         let education: Vec<String> = s.education.iter().map(|e| e.level.clone()).collect();
-        let blind = crate::matching::blind(
+        let mut blind = crate::matching::blind(
             &skills.remove(&c).unwrap_or_default(),
             s.experience_months,
             &s.languages,
             &education,
         );
+        blind.mark_inferred(inferred.remove(&c).unwrap_or_default());
         out.insert(c, (blind, r.try_get(2)?));
     }
     Ok(out)

@@ -62,7 +62,7 @@ fn skills(field: &str, items: &[SkillRequirement], v: &mut Violations) -> Vec<Sk
                 v.add(&format!("{field}[{i}].level"), "must be between 1 and 5 (0 for the default 3)");
                 return None;
             }
-            Some(SkillRequirement { skill_id: id, level })
+            Some(SkillRequirement { skill_id: id, level, inferred: false })
         })
         .collect()
 }
@@ -86,6 +86,12 @@ fn languages(items: &[LanguageRequirement], v: &mut Violations) -> Vec<LanguageR
         .collect()
 }
 
+/// Skills an advertisement implies that become nice-to-haves, the confidence they need and the
+/// level asked.
+const AD_INFERRED: usize = 3;
+const AD_INFERRED_CONFIDENCE: f64 = 0.6;
+const AD_INFERRED_LEVEL: u32 = 2;
+
 /// Requirements found in an advertisement by the skills service.
 async fn from_ad(
     ctx: &ServiceContext,
@@ -106,8 +112,18 @@ fn requirements_in(
     found: Vec<ExtractedSkill>,
 ) -> (Vec<SkillRequirement>, Vec<SkillRequirement>, Vec<LanguageRequirement>) {
     let (mut must, mut nice, mut langs) = (Vec::new(), Vec::new(), Vec::new());
+    let mut implied = 0;
     for s in found {
         let Some(skill) = s.skill else { continue };
+        // What the ad implies without naming it is at most a nice-to-have, and only the
+        // strongest few: the ranked answer ends with weak guesses.
+        if s.inferred {
+            if implied < AD_INFERRED && s.confidence >= AD_INFERRED_CONFIDENCE {
+                implied += 1;
+                nice.push(SkillRequirement { skill_id: skill.skill_id, level: AD_INFERRED_LEVEL, inferred: true });
+            }
+            continue;
+        }
         let at = s.evidence.as_ref().map_or(0, |e| e.start as usize);
         let nice_to_have = ad::is_nice_to_have(&ad::sentence_around(ad, at));
         // A language requirement has no nice-to-have form: "Engels is een pre" is a nice skill.
@@ -117,7 +133,7 @@ fn requirements_in(
             langs.push(LanguageRequirement { language: (*code).to_owned(), level: AD_LANGUAGE_LEVEL.to_owned() });
             continue;
         }
-        let requirement = SkillRequirement { skill_id: skill.skill_id, level: AD_LEVEL };
+        let requirement = SkillRequirement { skill_id: skill.skill_id, level: AD_LEVEL, inferred: false };
         if nice_to_have {
             nice.push(requirement);
         } else {
@@ -274,11 +290,12 @@ pub async fn create(ctx: &ServiceContext, req: &CreateJobRequest) -> Result<Job,
 /// Stores a job's skill and language requirements.
 async fn insert_requirements(tx: &mut sqlx::AnyConnection, job: &Job) -> Result<(), ApiError> {
     for (s, essential) in job.must.iter().map(|s| (s, true)).chain(job.nice.iter().map(|s| (s, false))) {
-        sqlx::query("INSERT INTO job_skills (job_id, skill_id, level, essential) VALUES ($1, $2, $3, $4) ON CONFLICT (job_id, skill_id) DO NOTHING")
+        sqlx::query("INSERT INTO job_skills (job_id, skill_id, level, essential, inferred) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (job_id, skill_id) DO NOTHING")
             .bind(&job.job_id)
             .bind(&s.skill_id)
             .bind(i64::from(s.level))
             .bind(i64::from(essential))
+            .bind(i64::from(s.inferred))
             .execute(&mut *tx)
             .await?;
     }
@@ -369,13 +386,17 @@ pub async fn get(ctx: &ServiceContext, job_id: &str) -> Result<Job, ApiError> {
     job.hiring_manager_id = row.try_get::<Option<String>, _>(9)?.unwrap_or_default();
     job.open = closed_at.is_none();
     job.closed_at = closed_at.map(time::timestamp);
-    for r in sqlx::query("SELECT skill_id, level, essential FROM job_skills WHERE job_id = $1 ORDER BY skill_id")
-        .bind(&id)
-        .fetch_all(pool)
-        .await?
+    for r in
+        sqlx::query("SELECT skill_id, level, essential, inferred FROM job_skills WHERE job_id = $1 ORDER BY skill_id")
+            .bind(&id)
+            .fetch_all(pool)
+            .await?
     {
-        let s =
-            SkillRequirement { skill_id: r.try_get(0)?, level: u32::try_from(r.try_get::<i64, _>(1)?).unwrap_or(3) };
+        let s = SkillRequirement {
+            skill_id: r.try_get(0)?,
+            level: u32::try_from(r.try_get::<i64, _>(1)?).unwrap_or(3),
+            inferred: hrmesh_kit::db::get_bool(&r, 3)?,
+        };
         if hrmesh_kit::db::get_bool(&r, 2)? { job.must.push(s) } else { job.nice.push(s) }
     }
     for r in sqlx::query("SELECT language, level FROM job_languages WHERE job_id = $1 ORDER BY language")

@@ -40,7 +40,29 @@ pub struct BlindProfile {
     pub languages: Vec<(String, usize)>,
     /// Highest education rank (`none` = 0).
     pub education: usize,
+    /// Skills the CV shows without naming them (sorted by id), each with the skill or occupation
+    /// that led to it (empty when its words did): credited at level 2 and explained as inferred,
+    /// never as met.
+    #[serde(default)]
+    pub inferred: Vec<(String, String)>,
 }
+
+impl BlindProfile {
+    /// Marks `skills` as inferred from the CV: they count at the level of weak evidence.
+    pub fn mark_inferred(&mut self, mut skills: Vec<(String, String)>) {
+        skills.sort();
+        skills.dedup_by(|a, b| a.0 == b.0);
+        for (id, level) in &mut self.skills {
+            if skills.binary_search_by(|(s, _)| s.cmp(id)).is_ok() {
+                *level = (*level).min(INFERRED_LEVEL);
+            }
+        }
+        self.inferred = skills;
+    }
+}
+
+/// Level credited to a skill the CV only implies.
+const INFERRED_LEVEL: u32 = 2;
 
 /// A candidate's score for a job with the reasons.
 #[derive(Debug, Clone, Default)]
@@ -122,6 +144,38 @@ pub fn score_one(job: &Job, p: &BlindProfile, skills: Option<&ProfileMatch>, lan
         skill_sum += w * score;
         skill_weight += w;
         let label = r.skill.as_ref().map_or_else(String::new, |s| s.label.clone());
+        let id = r.skill.as_ref().map_or("", |s| s.skill_id.as_str());
+        // A requirement the CV only implies is inferred, not met; one the ad only implies says so.
+        let from_cv = p
+            .inferred
+            .binary_search_by(|(x, _)| x.as_str().cmp(id))
+            .ok()
+            .and_then(|i| p.inferred.get(i))
+            .filter(|_| status != "missing");
+        let status = if from_cv.is_some() { "inferred" } else { status };
+        let mut explanation = r.explanation.clone();
+        if let Some((_, via)) = from_cv {
+            explanation = format!(
+                "{label}: {}",
+                tr(
+                    lang,
+                    "inferred from the CV, which shows it without naming it",
+                    "afgeleid uit het cv, dat het laat zien zonder het te noemen",
+                    "aus dem Lebenslauf abgeleitet, der es zeigt, ohne es zu nennen"
+                )
+            );
+            if !via.is_empty() {
+                explanation.push_str(&format!(" ({}: {via})", tr(lang, "via", "via", "über")));
+            }
+        }
+        if job.must.iter().chain(&job.nice).any(|s| s.skill_id == id && s.inferred) {
+            explanation.push_str(tr(
+                lang,
+                " (requirement inferred from the advertisement)",
+                " (eis afgeleid uit de vacaturetekst)",
+                " (Anforderung aus der Stellenanzeige abgeleitet)",
+            ));
+        }
         reqs.push((
             w,
             RequirementScore {
@@ -130,7 +184,7 @@ pub fn score_one(job: &Job, p: &BlindProfile, skills: Option<&ProfileMatch>, lan
                 essential: r.essential,
                 score,
                 status: status.into(),
-                explanation: r.explanation.clone(),
+                explanation,
             },
         ));
     }
@@ -260,9 +314,9 @@ pub fn explain(reqs: &[RequirementScore], lang: &str) -> String {
             "{}: {}",
             tr(
                 lang,
-                "Inferred from related skills",
-                "Afgeleid uit verwante vaardigheden",
-                "Aus verwandten Kompetenzen abgeleitet"
+                "Inferred from related skills or from what the CV shows without naming it",
+                "Afgeleid uit verwante vaardigheden of uit wat het cv laat zien zonder het te noemen",
+                "Abgeleitet aus verwandten Kompetenzen oder aus dem, was der Lebenslauf zeigt, ohne es zu nennen"
             ),
             inferred.join("; ")
         ));
@@ -301,7 +355,7 @@ pub fn blind(
         languages.iter().filter_map(|(code, level)| Some((code.clone(), cefr_rank(level)?))).collect();
     languages.sort();
     let education = education.iter().filter_map(|e| education_rank(e)).max().unwrap_or(0);
-    BlindProfile { skills, experience_months, languages, education }
+    BlindProfile { skills, experience_months, languages, education, inferred: Vec::new() }
 }
 
 #[cfg(test)]
@@ -360,7 +414,13 @@ mod tests {
             ]
         );
         assert!((s.requirements[0].score - 0.6).abs() < 1e-9);
-        assert!(s.explanation.contains("Inferred from related skills: MIG/MAG explained"), "{}", s.explanation);
+        assert!(
+            s.explanation.contains(
+                "Inferred from related skills or from what the CV shows without naming it: MIG/MAG explained"
+            ),
+            "{}",
+            s.explanation
+        );
         assert!(s.explanation.contains("Missing: Forklift"), "{}", s.explanation);
         // (2×0.6 + 1×0 + 1.5×1 + 2×0.5 + 1×1) / 7.5
         assert!((s.score - 4.7 / 7.5).abs() < 1e-9, "{}", s.score);
@@ -370,6 +430,20 @@ mod tests {
     fn the_profile_type_holds_nothing_personal() {
         let json = serde_json::to_value(BlindProfile::default()).expect("json");
         let fields: Vec<&String> = json.as_object().expect("object").keys().collect();
-        assert_eq!(fields, ["education", "experience_months", "languages", "skills"]);
+        assert_eq!(fields, ["education", "experience_months", "inferred", "languages", "skills"]);
+    }
+
+    #[test]
+    fn a_requirement_the_cv_only_implies_is_inferred_not_met() {
+        let m = ProfileMatch { requirements: vec![gap("it.ci_cd", "met", 2.0, true)], ..Default::default() };
+        let mut p = BlindProfile { skills: vec![("it.ci_cd".into(), 3)], ..Default::default() };
+        p.mark_inferred(vec![("it.ci_cd".into(), String::new())]);
+        assert_eq!(p.skills, [("it.ci_cd".to_owned(), 2)]);
+        for (lang, words) in [("en", "without naming it"), ("nl", "zonder het te noemen"), ("de", "ohne es zu nennen")]
+        {
+            let s = score_one(&job(), &p, Some(&m), lang);
+            assert_eq!(s.requirements[0].status, "inferred");
+            assert!(s.requirements[0].explanation.contains(words), "{}", s.requirements[0].explanation);
+        }
     }
 }

@@ -48,9 +48,18 @@ fn related_sentence(related: &[String], lang: &str) -> String {
         return String::new();
     }
     match lang {
-        "nl" => format!(" Uw verwante ervaring past ook bij wat wij vragen op het gebied van {}.", list(related, "en")),
-        "de" => format!(" Ihre verwandte Erfahrung passt auch zu unseren Anforderungen bei {}.", list(related, "und")),
-        _ => format!(" Your related experience also fits what we ask for in {}.", list(related, "and")),
+        "nl" => format!(
+            " Uit uw cv leiden wij af (het noemt dit niet letterlijk) dat uw verwante ervaring ook past bij wat wij vragen op het gebied van {}.",
+            list(related, "en")
+        ),
+        "de" => format!(
+            " Aus Ihrem Lebenslauf schließen wir (er nennt es nicht ausdrücklich), dass Ihre verwandte Erfahrung auch zu unseren Anforderungen bei {} passt.",
+            list(related, "und")
+        ),
+        _ => format!(
+            " From your CV we infer (it does not name this) that your related experience also fits what we ask for in {}.",
+            list(related, "and")
+        ),
     }
 }
 
@@ -255,7 +264,13 @@ mod tests {
         assert!(en.contains("Your CV shows experience with AFAS,"), "{en}");
         assert!(!en.contains("experience with AFAS and Exact Online"), "{en}");
         assert!(en.contains("related experience also fits what we ask for in Exact Online"), "{en}");
+        assert!(en.contains("we infer"), "{en}");
         let (_, nl) = compose("Sam", &job, &cited, "nl");
-        assert!(nl.contains("verwante ervaring") && nl.contains("Exact Online"), "{nl}");
+        assert!(
+            nl.contains("verwante ervaring") && nl.contains("Exact Online") && nl.contains("leiden wij af"),
+            "{nl}"
+        );
+        let (_, de) = compose("Sam", &job, &cited, "de");
+        assert!(de.contains("schließen wir") && de.contains("Exact Online"), "{de}");
     }
 }

@@ -48,7 +48,7 @@ fn load(t: &Taxonomy) -> Vec<(Job, String, Vec<Candidate>)> {
                     .filter(|s| !s.is_empty())
                     .map(|s| {
                         assert!(t.skill(s).is_some(), "jobs.tsv {}: unknown skill {s}", f[0]);
-                        SkillRequirement { skill_id: s.to_owned(), level: 3 }
+                        SkillRequirement { skill_id: s.to_owned(), level: 3, inferred: false }
                     })
                     .collect()
             };

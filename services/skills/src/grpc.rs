@@ -25,6 +25,7 @@ use crate::{
     learning,
     model::{Catalog, Model},
     profile::{self, Change, Source},
+    rank::{self, Ranking},
     roles, skill_ref,
     taxonomy::Taxonomy,
 };
@@ -93,6 +94,11 @@ fn extraction_to_proto(
             confidence: f64::from(h.confidence),
             r#match: h.how.as_str().into(),
             mentions: h.mentions,
+            score: f64::from(h.confidence),
+            inferred: false,
+            esco_uri: t.get(h.skill).esco_uri.clone().unwrap_or_default(),
+            esco_label: t.esco_label(h.skill, lang).unwrap_or_default().to_owned(),
+            via: None,
         })
         .collect();
     let excluded = e
@@ -110,6 +116,56 @@ fn extraction_to_proto(
         })
         .collect();
     (skills, excluded)
+}
+
+/// A ranked answer as the API shows it: named skills with how their label was met, inferred
+/// ones with what led to them, each with its ESCO URI and ESCO label in `lang`.
+fn ranking_to_proto(t: &Taxonomy, r: &Ranking, text: &str, lang: Lang) -> Vec<pb::ExtractedSkill> {
+    r.skills
+        .iter()
+        .map(|s| {
+            let skill = t.get(s.skill);
+            let hit = r.extraction.hits.iter().find(|h| h.skill == s.skill);
+            let (span, words, via) = match &s.evidence {
+                rank::Evidence::Words { span, text } => (span.clone(), text.clone(), None),
+                rank::Evidence::Concept { kind, id, span } => {
+                    let label = match kind {
+                        rank::Via::Occupation => {
+                            t.occupation(id).map(|o| occupation_label(o, lang)).unwrap_or_default()
+                        }
+                        _ => t.skill(id).map(|ix| t.label(ix, lang).to_owned()).unwrap_or_default(),
+                    };
+                    let concept = pb::Concept { kind: kind.as_str().into(), id: id.clone(), label };
+                    (span.clone(), text.get(span.clone()).unwrap_or_default().to_owned(), Some(concept))
+                }
+            };
+            let how = match (s.named, hit, s.source, &via) {
+                (true, Some(h), _, _) => h.how.as_str(),
+                (true, None, _, _) => "words",
+                (false, _, _, Some(c)) if c.kind == rank::Via::Occupation.as_str() => "occupation",
+                (false, _, _, Some(c)) if c.kind == rank::Via::Narrower.as_str() => "narrower_skill",
+                (false, _, _, Some(_)) => "related_skill",
+                (false, _, _, None) => "description",
+            };
+            pb::ExtractedSkill {
+                skill: Some(skill_ref(t, &skill.id, lang)),
+                evidence: Some(pb::Evidence { start: span.start as u32, end: span.end as u32, text: words }),
+                confidence: f64::from(rank::confidence(s.score)),
+                r#match: how.into(),
+                mentions: s.mentions.max(u32::from(s.named)),
+                score: f64::from(s.score),
+                inferred: !s.named,
+                esco_uri: skill.esco_uri.clone().unwrap_or_default(),
+                esco_label: t.esco_label(s.skill, lang).unwrap_or_default().to_owned(),
+                via,
+            }
+        })
+        .collect()
+}
+
+/// An occupation's title in `lang`, falling back to English.
+fn occupation_label(o: &crate::taxonomy::Occupation, lang: Lang) -> String {
+    [&o.labels[lang.index()], &o.labels[0]].into_iter().find(|l| !l.is_empty()).cloned().unwrap_or_default()
 }
 
 impl Api {
@@ -196,37 +252,28 @@ impl SkillsService for Api {
         let req = request.get_ref();
         let mut v = Violations::default();
         let lang = locale(&mut v, &req.locale);
-        let query = req.query.trim().to_lowercase();
+        let query = req.query.trim();
         if query.chars().count() < 2 {
             v.add("query", "needs at least 2 characters");
+        } else if query.len() > 500 {
+            v.add("query", "at most 500 bytes");
         }
         v.finish()?;
         let model = self.catalog.get();
         let t = &model.taxonomy;
         let limit = limit(req.limit, 20, 100);
-        // Preferred labels in the caller's language first, then any label or synonym.
-        let mut scored: Vec<(u8, usize, u32)> = Vec::new();
-        for term in t.terms() {
-            let lower = term.text.to_lowercase();
-            if let Some(pos) = lower.find(&query) {
-                let rank = match (term.preferred, term.lang == lang, pos == 0) {
-                    (true, true, true) => 0,
-                    (true, true, false) => 1,
-                    (true, false, _) => 2,
-                    _ => 3,
-                };
-                scored.push((rank, lower.len(), term.skill));
-            }
-        }
-        scored.sort_unstable();
-        let mut seen = std::collections::HashSet::new();
-        let skills = scored
+        let found = model.ranker.search(t, query, lang, limit);
+        let matches: Vec<pb::SearchMatch> = found
             .into_iter()
-            .filter(|(_, _, s)| seen.insert(*s))
-            .take(limit)
-            .map(|(_, _, s)| skill_ref(t, &t.get(s).id, lang))
+            .map(|f| pb::SearchMatch {
+                skill: Some(skill_ref(t, &t.get(f.skill).id, lang)),
+                score: f64::from(f.score),
+                matched: f.label,
+                language: f.lang.code().into(),
+            })
             .collect();
-        Ok(Response::new(pb::SearchSkillsResponse { skills, attribution: model.attribution() }))
+        let skills = matches.iter().filter_map(|m| m.skill.clone()).collect();
+        Ok(Response::new(pb::SearchSkillsResponse { skills, attribution: model.attribution(), matches }))
     }
 
     async fn get_skill(&self, request: Request<pb::GetSkillRequest>) -> Result<Response<pb::SkillDetail>, Status> {
@@ -278,15 +325,20 @@ impl SkillsService for Api {
         let lang = locale(&mut v, &req.locale);
         let hint = language(&mut v, "language", &req.language);
         let text = text(&mut v, "text", &req.text);
+        if req.k as usize > rank::MAX_K {
+            v.add("k", format!("at most {}", rank::MAX_K));
+        }
         v.finish()?;
+        let k = if req.k == 0 { rank::DEFAULT_K } else { req.k as usize };
         let model = self.catalog.get();
         let work = Arc::clone(&model);
-        let text = text.unwrap_or_default();
-        let extraction =
-            cpu::run("skill extraction", EXTRACT_DEADLINE, move || work.extractor.extract(&text, hint)).await?;
-        let (skills, excluded) = extraction_to_proto(&model.taxonomy, &extraction, lang);
+        let text = Arc::new(text.unwrap_or_default());
+        let input = Arc::clone(&text);
+        let ranking = cpu::run("skill extraction", EXTRACT_DEADLINE, move || work.rank(&input, hint, k)).await?;
+        let skills = ranking_to_proto(&model.taxonomy, &ranking, &text, lang);
+        let (_, excluded) = extraction_to_proto(&model.taxonomy, &ranking.extraction, lang);
         Ok(Response::new(pb::ExtractSkillsResponse {
-            language: extraction.lang.code().into(),
+            language: ranking.lang.code().into(),
             skills,
             excluded,
             attribution: model.attribution(),

@@ -17,6 +17,7 @@ pub mod learning;
 mod merge;
 pub mod model;
 pub mod profile;
+pub mod rank;
 mod requisitions;
 pub mod roles;
 pub mod taxonomy;

@@ -30,12 +30,23 @@ impl Taxonomy {
                     id: s.uri.clone(),
                     labels: Default::default(),
                     synonyms: Vec::new(),
+                    descriptions: Vec::new(),
                     groups: Vec::new(),
                     esco_uri: Some(s.uri.clone()),
                     origin: Origin::Esco,
+                    esco_labels: None,
                 }),
             };
             let skill = &mut self.skills[ix as usize];
+            if skill.origin == Origin::Builtin {
+                let mut preferred: [String; 3] = Default::default();
+                for l in s.labels.iter().filter(|l| l.preferred) {
+                    preferred[l.lang.index()].clone_from(&l.text);
+                }
+                skill.esco_labels = Some(Box::new(preferred));
+            }
+            // The definition proper is the first sentence; ranking reads no more.
+            skill.descriptions.extend(s.descriptions.iter().map(|d| (d.lang, first_sentence(&d.text))));
             for l in &s.labels {
                 let slot = &mut skill.labels[l.lang.index()];
                 if l.preferred && slot.is_empty() {
@@ -77,9 +88,11 @@ impl Taxonomy {
                 labels[l.lang.index()].clone_from(&l.text);
             }
             let resolve = |uris: &[String]| uris.iter().filter_map(|u| self.skill(u)).collect::<Vec<_>>();
+            let synonyms = o.labels.iter().filter(|l| !l.preferred).map(|l| (l.lang, l.text.clone())).collect();
             let occupation = Occupation {
                 id: o.uri.clone(),
                 labels,
+                synonyms,
                 essential: resolve(&o.essential),
                 optional: resolve(&o.optional),
             };
@@ -88,6 +101,15 @@ impl Taxonomy {
         }
         self
     }
+}
+
+/// A description's first sentence, at most 300 bytes.
+fn first_sentence(d: &str) -> String {
+    let mut end = d.find(". ").map_or(d.len(), |i| i + 1).min(300);
+    while !d.is_char_boundary(end) {
+        end -= 1;
+    }
+    d[..end].to_owned()
 }
 
 #[cfg(test)]
@@ -110,12 +132,14 @@ mod tests {
                     skill_type: "skill/competence".into(),
                     reuse_level: "sector-specific".into(),
                     labels: vec![label("weld metal", true), label("welding", false)],
+                    descriptions: vec![],
                 },
                 EscoSkill {
                     uri: other.clone(),
                     skill_type: "knowledge".into(),
                     reuse_level: "cross-sector".into(),
                     labels: vec![label("metallurgy", true)],
+                    descriptions: vec![],
                 },
             ],
             groups: vec![],

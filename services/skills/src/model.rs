@@ -9,7 +9,7 @@ use std::{
 use hrmesh_kit::db::Database;
 use tokio_util::sync::CancellationToken;
 
-use crate::{esco, extract::Extractor, graph::CompetenceGraph, taxonomy::Taxonomy};
+use crate::{esco, extract::Extractor, graph::CompetenceGraph, rank::Ranker, taxonomy::Taxonomy};
 
 /// How often a running service looks for a newer ESCO import.
 const RELOAD_INTERVAL: Duration = Duration::from_secs(10);
@@ -19,13 +19,20 @@ pub struct Model {
     pub taxonomy: Taxonomy,
     pub graph: CompetenceGraph,
     pub extractor: Extractor,
+    pub ranker: Ranker,
 }
 
 impl Model {
     pub fn new(taxonomy: Taxonomy) -> Self {
         let graph = CompetenceGraph::build(&taxonomy);
         let extractor = Extractor::new(taxonomy.terms());
-        Self { taxonomy, graph, extractor }
+        let ranker = Ranker::new(&taxonomy);
+        Self { taxonomy, graph, extractor, ranker }
+    }
+
+    /// The skills `text` shows, best first (see [`crate::rank`]).
+    pub fn rank(&self, text: &str, hint: Option<crate::lang::Lang>, k: usize) -> crate::rank::Ranking {
+        self.ranker.rank(&self.taxonomy, &self.extractor, text, hint, k)
     }
 
     /// The attribution to show with results, when ESCO data is part of the model.

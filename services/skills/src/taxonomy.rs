@@ -24,10 +24,15 @@ pub struct Skill {
     /// Preferred labels indexed like [`Lang::ALL`]; empty where ESCO has no label in that language.
     pub labels: [String; 3],
     pub synonyms: Vec<(Lang, String)>,
+    /// What the skill is, per language (ESCO descriptions); ranking reads them with a low weight.
+    pub descriptions: Vec<(Lang, String)>,
     /// Groups the skill belongs to (first = primary).
     pub groups: Vec<u32>,
     pub esco_uri: Option<String>,
     pub origin: Origin,
+    /// ESCO's preferred labels of a curated skill linked to ESCO (an ESCO skill's own labels
+    /// are its [`Skill::labels`]); None otherwise.
+    pub esco_labels: Option<Box<[String; 3]>>,
 }
 
 #[derive(Debug, Clone)]
@@ -61,6 +66,8 @@ pub struct Relation {
 pub struct Occupation {
     pub id: String,
     pub labels: [String; 3],
+    /// Alternative labels (job titles) in any language.
+    pub synonyms: Vec<(Lang, String)>,
     pub essential: Vec<SkillIx>,
     pub optional: Vec<SkillIx>,
 }
@@ -157,9 +164,11 @@ impl Taxonomy {
                 id: f[0].to_owned(),
                 labels: [f[2].into(), f[3].into(), f[4].into()],
                 synonyms,
+                descriptions: Vec::new(),
                 groups: vec![group],
                 esco_uri: (!f[8].is_empty()).then(|| f[8].to_owned()),
                 origin: Origin::Builtin,
+                esco_labels: None,
             });
         }
         for (line, f) in tsv_rows("relations.tsv", include_str!("../data/relations.tsv"), 3)? {
@@ -210,6 +219,18 @@ impl Taxonomy {
     pub fn label(&self, ix: SkillIx, lang: Lang) -> &str {
         let s = self.get(ix);
         [&s.labels[lang.index()], &s.labels[0]].into_iter().find(|l| !l.is_empty()).map_or(&s.id, String::as_str)
+    }
+
+    /// ESCO's preferred label of the skill in `lang` (English where ESCO has none in `lang`);
+    /// None for a skill no ESCO import has.
+    pub fn esco_label(&self, ix: SkillIx, lang: Lang) -> Option<&str> {
+        let s = self.get(ix);
+        let labels = match (&s.esco_labels, s.origin) {
+            (Some(l), _) => l.as_ref(),
+            (None, Origin::Esco) => &s.labels,
+            (None, Origin::Builtin) => return None,
+        };
+        [&labels[lang.index()], &labels[0]].into_iter().find(|l| !l.is_empty()).map(String::as_str)
     }
 
     pub fn group(&self, id: &str) -> Option<u32> {

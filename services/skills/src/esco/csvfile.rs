@@ -45,6 +45,12 @@ impl CsvFile {
         Self { name: name.to_owned(), bytes: bytes.into() }
     }
 
+    /// Whether the header names `column` (an unreadable header has none).
+    pub fn has_column(&self, column: &str) -> bool {
+        let mut reader = csv::ReaderBuilder::new().has_headers(true).flexible(true).from_reader(self.bytes.as_slice());
+        reader.headers().is_ok_and(|h| h.iter().any(|c| c.trim() == column))
+    }
+
     /// Starts reading the records; every one of `columns` must be in the header.
     pub fn records<const N: usize>(
         &self,

@@ -35,6 +35,12 @@ pub(super) fn add_record(labels: &mut Vec<Label>, lang: Lang, preferred: &str, a
     added
 }
 
+/// A description field as stored: trimmed, None when empty.
+pub(super) fn description(lang: Lang, text: &str) -> Option<super::Description> {
+    let text = text.trim();
+    (!text.is_empty()).then(|| super::Description { lang, text: text.to_owned() })
+}
+
 /// Whether the concept has a preferred label in `lang`.
 pub(super) fn has_preferred(labels: &[Label], lang: Lang) -> bool {
     labels.iter().any(|l| l.lang == lang && l.preferred)

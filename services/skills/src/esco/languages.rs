@@ -66,11 +66,22 @@ pub(super) fn read(b: &mut Builder, dir: &Path) -> Result<(), EscoError> {
 
 /// Joins the labels of one file onto the concepts of `kind`.
 fn read_labels(b: &mut Builder, file: &CsvFile, lang: Lang, kind: Kind) -> Result<(), EscoError> {
-    let mut rows = file.records(["conceptUri", "preferredLabel", "altLabels"], Width::Exact)?;
+    // Descriptions are optional: a hand-made language file may have the labels only.
+    let described = file.has_column("description");
+    let column = if described { "description" } else { "conceptUri" };
+    let mut rows = file.records(["conceptUri", "preferredLabel", "altLabels", column], Width::Exact)?;
     let (mut skipped_rows, mut skipped_labels) = (0, 0);
     while let Some(row) = rows.next()? {
-        let [uri, preferred, alternatives] = row.fields();
+        let [uri, preferred, alternatives, description] = row.fields();
+        let description = if described { description } else { "" };
         check_uri(uri, kind).map_err(|reason| row.invalid(0, reason))?;
+        if kind == Kind::Skill
+            && let Some(d) = labels::description(lang, description)
+            && let Some(skill) = b.skill_mut(uri)
+            && !skill.descriptions.iter().any(|x| x.lang == lang)
+        {
+            skill.descriptions.push(d);
+        }
         match b.labels_mut(kind, uri) {
             Some(labels) => {
                 labels::add_record(labels, lang, preferred, alternatives);

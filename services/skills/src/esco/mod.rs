@@ -82,6 +82,15 @@ pub struct EscoSkill {
     /// `transversal`, `cross-sector`, `sector-specific`, `occupation-specific`, or empty.
     pub reuse_level: String,
     pub labels: Vec<Label>,
+    /// ESCO's description of the skill, at most one per language, in [`Lang::ALL`] order.
+    pub descriptions: Vec<Description>,
+}
+
+/// A concept's description in one language.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Description {
+    pub lang: Lang,
+    pub text: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -168,6 +177,9 @@ impl EscoData {
             .chain(self.occupations.iter_mut().map(|o| &mut o.labels));
         for labels in labelled {
             labels::order(labels);
+        }
+        for skill in &mut self.skills {
+            skill.descriptions.sort_by_key(|d| d.lang);
         }
     }
 }

@@ -101,6 +101,12 @@ impl Builder {
         }
     }
 
+    /// The skill `uri`, if the set has it.
+    pub fn skill_mut(&mut self, uri: &str) -> Option<&mut EscoSkill> {
+        let ix = self.skills.get(uri)?.ix;
+        self.data.skills.get_mut(ix)
+    }
+
     /// The labels of the `kind` concept `uri`, if the set has it.
     pub fn labels_mut(&mut self, kind: Kind, uri: &str) -> Option<&mut Vec<Label>> {
         let ix = self.index(kind).get(uri)?.ix;
@@ -206,10 +212,11 @@ fn require_records(file: &CsvFile, records: usize) -> Result<(), EscoError> {
 }
 
 fn read_skills(b: &mut Builder, file: &CsvFile) -> Result<(), EscoError> {
-    let columns = ["conceptType", "conceptUri", "skillType", "reuseLevel", "preferredLabel", "altLabels"];
+    let columns =
+        ["conceptType", "conceptUri", "skillType", "reuseLevel", "preferredLabel", "altLabels", "description"];
     let mut rows = file.records(columns, Width::Exact)?;
     while let Some(row) = rows.next()? {
-        let [concept_type, uri, skill_type, reuse_level, preferred, alternatives] = row.fields();
+        let [concept_type, uri, skill_type, reuse_level, preferred, alternatives, description] = row.fields();
         one_of(&row, 0, concept_type, &["KnowledgeSkillCompetence"])?;
         b.define(&row, SKILLS, 1, uri, Kind::Skill)?;
         // ESCO leaves the type and reuse level of a handful of skills open.
@@ -229,6 +236,7 @@ fn read_skills(b: &mut Builder, file: &CsvFile) -> Result<(), EscoError> {
             skill_type: skill_type.to_owned(),
             reuse_level: reuse_level.to_owned(),
             labels,
+            descriptions: labels::description(Lang::En, description).into_iter().collect(),
         };
         b.data.skills.push(skill);
     }

@@ -6,12 +6,16 @@ use futures_util::TryStreamExt;
 use hrmesh_kit::db::{Backend, Database, get_bool, rows_per_statement};
 use sqlx::{Any, AnyConnection, AssertSqlSafe, Row, any::AnyArguments, query::Query};
 
-use super::{EscoData, EscoError, EscoGroup, EscoOccupation, EscoRelation, EscoSkill, ImportReport, Label, parse_dir};
+use super::{
+    Description, EscoData, EscoError, EscoGroup, EscoOccupation, EscoRelation, EscoSkill, ImportReport, Label,
+    parse_dir,
+};
 use crate::lang::Lang;
 
 /// Every table of the set; emptied before an import inserts the new rows.
-const SET_TABLES: [&str; 7] = [
+const SET_TABLES: [&str; 8] = [
     "esco_labels",
+    "esco_descriptions",
     "esco_broader",
     "esco_skill_relations",
     "esco_occupation_skills",
@@ -105,6 +109,12 @@ async fn store(db: &Database, data: &EscoData, source: &str) -> Result<i64, sqlx
         q.bind(*uri).bind(*position).bind(l.lang.code()).bind(l.text.as_str()).bind(i64::from(l.preferred))
     })
     .await?;
+    let descriptions: Vec<(&str, &Description)> =
+        data.skills.iter().flat_map(|s| s.descriptions.iter().map(move |d| (s.uri.as_str(), d))).collect();
+    insert(&mut tx, "esco_descriptions (concept, lang, text)", 3, &descriptions, |q, (uri, d)| {
+        q.bind(*uri).bind(d.lang.code()).bind(d.text.as_str())
+    })
+    .await?;
     let id: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM esco_imports").fetch_one(&mut *tx).await?;
     let counts = data.counts();
     let count = |n: usize| i64::try_from(n).unwrap_or(i64::MAX);
@@ -186,12 +196,29 @@ pub async fn load(db: &Database) -> Result<Option<EscoData>, sqlx::Error> {
         found.sort_unstable_by_key(|(position, _)| *position);
         found.into_iter().map(|(_, label)| label).collect::<Vec<_>>()
     };
+    let mut descriptions: HashMap<String, Vec<Description>> = HashMap::new();
+    let mut rows = sqlx::query("SELECT concept, lang, text FROM esco_descriptions").fetch(&mut *tx);
+    while let Some(row) = rows.try_next().await? {
+        let code: &str = row.try_get(1)?;
+        let lang = Lang::parse(code).ok_or_else(|| {
+            sqlx::Error::Protocol(format!("esco_descriptions holds a description in unknown language {code:?}"))
+        })?;
+        descriptions.entry(row.try_get(0)?).or_default().push(Description { lang, text: row.try_get(2)? });
+    }
+    drop(rows);
     let mut data = EscoData::default();
     let mut rows = sqlx::query("SELECT uri, skill_type, reuse_level FROM esco_skills").fetch(&mut *tx);
     while let Some(row) = rows.try_next().await? {
         let uri: String = row.try_get(0)?;
         let labels = take_labels(&uri);
-        data.skills.push(EscoSkill { labels, uri, skill_type: row.try_get(1)?, reuse_level: row.try_get(2)? });
+        let descriptions = descriptions.remove(&uri).unwrap_or_default();
+        data.skills.push(EscoSkill {
+            labels,
+            descriptions,
+            uri,
+            skill_type: row.try_get(1)?,
+            reuse_level: row.try_get(2)?,
+        });
     }
     drop(rows);
     let mut rows = sqlx::query("SELECT uri, code FROM esco_groups").fetch(&mut *tx);

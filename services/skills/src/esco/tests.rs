@@ -301,4 +301,7 @@ fn the_shared_esco_set_loads_completely() {
     let de = data.occupations.iter().filter(|o| o.labels.iter().any(|l| l.lang == Lang::De)).count();
     assert_eq!(de, 3_004, "German labels join for all but 3 occupations");
     assert!(data.skills.iter().all(|s| s.labels.first().is_some_and(|l| l.lang == Lang::En && l.preferred)));
+    let described = |lang: Lang| data.skills.iter().filter(|s| s.descriptions.iter().any(|d| d.lang == lang)).count();
+    assert!(described(Lang::En) > 13_000, "English descriptions: {}", described(Lang::En));
+    assert!(described(Lang::Nl) > 2_000 && described(Lang::De) > 2_000, "collection descriptions");
 }
