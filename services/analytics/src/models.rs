@@ -171,7 +171,7 @@ pub async fn save(
     .bind(auc.map_or(0.0, |c| c.roc_auc_mean))
     .bind(i64::try_from(model.card().data.rows).unwrap_or(i64::MAX))
     .bind(json)
-    .bind(serde_json::to_string(baseline).map_err(|e| ApiError::Internal(e.into()))?)
+    .bind(serde_json::to_string(baseline)?)
     .execute(conn)
     .await?;
     Ok(model_id)
@@ -229,7 +229,7 @@ pub fn card(stored: &Stored) -> Result<pb::ModelCard, ApiError> {
         leavers: card.data.positives as u64,
         intended_use: card.intended_use.clone(),
         limits: card.limits.clone(),
-        card_json: serde_json::to_string(card).map_err(|e| ApiError::Internal(e.into()))?,
+        card_json: serde_json::to_string(card)?,
     })
 }
 

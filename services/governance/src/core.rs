@@ -386,7 +386,7 @@ impl Core {
             .execute(&mut *tx)
             .await?;
         count("review_tasks", "anonymised", n.rows_affected());
-        if self.ctx.vault.destroy(tx, subject).await.map_err(|e| ApiError::Internal(e.into()))? {
+        if self.ctx.vault.destroy(tx, subject).await? {
             count("person_key", "key_destroyed", 1);
         }
         Ok(items)
@@ -410,8 +410,7 @@ impl Core {
         .await?;
         let mut services = Vec::with_capacity(rows.len());
         for row in &rows {
-            let items: Vec<(String, u32, String)> =
-                serde_json::from_str(&row.try_get::<String, _>(2)?).map_err(|e| ApiError::Internal(e.into()))?;
+            let items: Vec<(String, u32, String)> = serde_json::from_str(&row.try_get::<String, _>(2)?)?;
             services.push(ServiceErasure {
                 service: row.try_get(0)?,
                 completed_at: Some(time::timestamp(row.try_get(1)?)),
@@ -489,8 +488,7 @@ impl Core {
         }
         let mut json: BTreeMap<String, serde_json::Map<String, serde_json::Value>> = BTreeMap::new();
         for part in parts {
-            let records: serde_json::Value =
-                serde_json::from_str(&part.records_json).map_err(|e| ApiError::Internal(e.into()))?;
+            let records: serde_json::Value = serde_json::from_str(&part.records_json)?;
             let kinds = json.entry(part.service).or_default();
             let entry = kinds.entry(part.kind).or_insert_with(|| serde_json::Value::Array(Vec::new()));
             if let (serde_json::Value::Array(all), serde_json::Value::Array(more)) = (entry, records) {

@@ -188,18 +188,13 @@ impl Core {
         if text.is_empty() {
             return Ok(String::new());
         }
-        self.ctx.vault.seal(conn, subject, text).await.map_err(|e| ApiError::Internal(e.into()))
+        Ok(self.ctx.vault.seal(conn, subject, text).await?)
     }
 
     /// A stored decision with its rationale opened; `[erased]` once the person's key is gone.
     async fn opened(&self, conn: &mut AnyConnection, mut decision: Decision) -> Result<Decision, ApiError> {
         if decision.rationale.starts_with("v1:") {
-            let plain = self
-                .ctx
-                .vault
-                .open(conn, &decision.subject, &decision.rationale)
-                .await
-                .map_err(|e| ApiError::Internal(e.into()))?;
+            let plain = self.ctx.vault.open(conn, &decision.subject, &decision.rationale).await?;
             decision.rationale = plain.unwrap_or_else(|| "[erased]".to_owned());
         }
         Ok(decision)

@@ -57,8 +57,7 @@ impl Core {
                     .await?;
                 continue;
             }
-            let sealed =
-                self.ctx.vault.seal(&mut tx, subject, &group).await.map_err(|e| ApiError::Internal(e.into()))?;
+            let sealed = self.ctx.vault.seal(&mut tx, subject, &group).await?;
             sqlx::query(
                 "INSERT INTO group_attributes (subject, attribute, sealed_group, reported_at) VALUES ($1, $2, $3, $4)
                  ON CONFLICT (subject, attribute) DO UPDATE SET sealed_group = excluded.sealed_group,
@@ -108,7 +107,7 @@ impl Core {
         for row in rows {
             let subject: String = row.try_get(0)?;
             let sealed: String = row.try_get(2)?;
-            let group = self.ctx.vault.open(conn, &subject, &sealed).await.map_err(|e| ApiError::Internal(e.into()))?;
+            let group = self.ctx.vault.open(conn, &subject, &sealed).await?;
             if let Some(group) = group {
                 out.entry(subject).or_default().insert(row.try_get(1)?, group);
             }

@@ -109,6 +109,18 @@ impl From<sqlx::Error> for ApiError {
     }
 }
 
+impl From<serde_json::Error> for ApiError {
+    fn from(err: serde_json::Error) -> Self {
+        ApiError::Internal(err.into())
+    }
+}
+
+impl From<crate::crypto::VaultError> for ApiError {
+    fn from(err: crate::crypto::VaultError) -> Self {
+        ApiError::Internal(err.into())
+    }
+}
+
 impl From<ApiError> for Status {
     fn from(err: ApiError) -> Self {
         match err {

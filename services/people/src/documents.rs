@@ -68,11 +68,7 @@ pub async fn issue_certificate(
     };
     let document_id = uuid::Uuid::now_v7().to_string();
     let issued = certificate::issue(key, &document_id, &facts);
-    let sealed = ctx
-        .vault
-        .seal(&mut tx, employee_id, &issued.record.facts_text)
-        .await
-        .map_err(|e| ApiError::Internal(e.into()))?;
+    let sealed = ctx.vault.seal(&mut tx, employee_id, &issued.record.facts_text).await?;
     let now = time::now_ms();
     sqlx::query(
         "INSERT INTO documents (document_id, employee_id, kind, language, code, statement_sealed, statement_signature,
@@ -177,11 +173,7 @@ pub async fn verify(
     .fetch_optional(&mut *conn)
     .await?;
     let Some(row) = row else { return Ok(invalid("unknown_code")) };
-    let statement = ctx
-        .vault
-        .open(&mut conn, &row.employee_id, &row.statement_sealed)
-        .await
-        .map_err(|e| ApiError::Internal(e.into()))?;
+    let statement = ctx.vault.open(&mut conn, &row.employee_id, &row.statement_sealed).await?;
     let Some(statement) = statement else { return Ok(invalid("withdrawn")) };
     let record = CertificateRecord {
         document_id: row.document_id,

@@ -274,7 +274,7 @@ async fn seal(
     value: Option<&str>,
 ) -> Result<Option<String>, ApiError> {
     match value {
-        Some(v) => Ok(Some(vault.seal(conn, subject, v).await.map_err(|e| ApiError::Internal(e.into()))?)),
+        Some(v) => Ok(Some(vault.seal(conn, subject, v).await?)),
         None => Ok(None),
     }
 }
@@ -396,9 +396,7 @@ async fn open(
     sealed: Option<&str>,
 ) -> Result<String, ApiError> {
     match sealed {
-        Some(s) => {
-            Ok(vault.open(conn, subject, s).await.map_err(|e| ApiError::Internal(e.into()))?.unwrap_or_default())
-        }
+        Some(s) => Ok(vault.open(conn, subject, s).await?.unwrap_or_default()),
         None => Ok(String::new()),
     }
 }

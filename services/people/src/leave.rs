@@ -184,9 +184,7 @@ impl Row {
 
     async fn to_proto(&self, ctx: &ServiceContext, conn: &mut AnyConnection) -> Result<pb::LeaveRequest, ApiError> {
         let reason = match &self.decision_reason_sealed {
-            Some(sealed) => {
-                ctx.vault.open(conn, &self.employee_id, sealed).await.map_err(|e| ApiError::Internal(e.into()))?
-            }
+            Some(sealed) => ctx.vault.open(conn, &self.employee_id, sealed).await?,
             None => None,
         };
         Ok(pb::LeaveRequest {
@@ -518,7 +516,7 @@ pub async fn request(ctx: &ServiceContext, new: NewLeave, by: &str) -> Result<pb
     }
     let request_id = uuid::Uuid::now_v7().to_string();
     let note = match &new.note {
-        Some(n) => Some(ctx.vault.seal(&mut tx, &new.employee_id, n).await.map_err(|e| ApiError::Internal(e.into()))?),
+        Some(n) => Some(ctx.vault.seal(&mut tx, &new.employee_id, n).await?),
         None => None,
     };
     let now = time::now_ms();
@@ -592,11 +590,7 @@ pub async fn decide(
             format!("leave request {request_id} is {} already", row.status),
         ));
     }
-    let sealed = if reason.is_empty() {
-        None
-    } else {
-        Some(ctx.vault.seal(&mut tx, &row.employee_id, reason).await.map_err(|e| ApiError::Internal(e.into()))?)
-    };
+    let sealed = if reason.is_empty() { None } else { Some(ctx.vault.seal(&mut tx, &row.employee_id, reason).await?) };
     let state = if approve { State::Approved } else { State::Rejected };
     sqlx::query(
         "UPDATE leave_requests SET status = $2, decided_by = $3, decision_reason_sealed = $4, decided_at = $5

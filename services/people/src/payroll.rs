@@ -80,12 +80,8 @@ pub async fn import(ctx: &ServiceContext, content: &[u8], dry_run: bool) -> Resu
     }
     let topic = raw_topic(crate::NAME);
     for (slip, placement) in slips.iter().zip(&placements) {
-        let json = serde_json::to_string(slip).map_err(|e| ApiError::Internal(e.into()))?;
-        let sealed = ctx
-            .vault
-            .seal(&mut tx, &payroll_subject(&slip.employee_ref), &json)
-            .await
-            .map_err(|e| ApiError::Internal(e.into()))?;
+        let json = serde_json::to_string(slip)?;
+        let sealed = ctx.vault.seal(&mut tx, &payroll_subject(&slip.employee_ref), &json).await?;
         let (years, _) = retention(placement.country());
         let (year, month) = slip.period;
         let retain_until = format!("{:04}-{month:02}-28", year + years);
@@ -117,11 +113,10 @@ async fn all(ctx: &ServiceContext, conn: &mut AnyConnection, employee_id: &str) 
     let subject = payroll_subject(employee_id);
     let mut out = Vec::new();
     for (sealed,) in rows {
-        let Some(json) = ctx.vault.open(conn, &subject, &sealed).await.map_err(|e| ApiError::Internal(e.into()))?
-        else {
+        let Some(json) = ctx.vault.open(conn, &subject, &sealed).await? else {
             continue;
         };
-        out.push(serde_json::from_str(&json).map_err(|e| ApiError::Internal(e.into()))?);
+        out.push(serde_json::from_str(&json)?);
     }
     Ok(out)
 }

@@ -88,7 +88,7 @@ async fn from_row(conn: &mut AnyConnection, vault: &Vault, row: &AnyRow) -> Resu
     let candidate_id: String = row.try_get(1)?;
     let mut open = async |column: usize| -> Result<String, ApiError> {
         let sealed: String = row.try_get(column)?;
-        let plain = vault.open(conn, &candidate_id, &sealed).await.map_err(|e| ApiError::Internal(e.into()))?;
+        let plain = vault.open(conn, &candidate_id, &sealed).await?;
         Ok(plain.unwrap_or_else(|| ERASED.to_owned()))
     };
     let full_name = open(3).await?;
@@ -215,9 +215,8 @@ async fn insert(
     key: Option<&str>,
     request_hash: &str,
 ) -> Result<(), ApiError> {
-    let seal = |e: hrmesh_kit::crypto::VaultError| ApiError::Internal(e.into());
-    let full_name = vault.seal(conn, &a.candidate_id, &a.full_name).await.map_err(seal)?;
-    let email = vault.seal(conn, &a.candidate_id, &a.email).await.map_err(seal)?;
+    let full_name = vault.seal(conn, &a.candidate_id, &a.full_name).await?;
+    let email = vault.seal(conn, &a.candidate_id, &a.email).await?;
     sqlx::query(
         "INSERT INTO applications (id, candidate_id, job_id, full_name, email, source, idempotency_key, applied_at,
                                    request_hash)

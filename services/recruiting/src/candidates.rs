@@ -111,11 +111,10 @@ pub async fn store(
 ) -> Result<i64, ApiError> {
     let now = time::now_ms();
     let mut tx = ctx.db.begin().await?;
-    let seal = |e: hrmesh_kit::crypto::VaultError| ApiError::Internal(e.into());
-    let document = ctx.vault.seal(&mut tx, candidate, &hex_of(&intake.document)).await.map_err(seal)?;
-    let contact_json = serde_json::to_string(&intake.contact).map_err(|e| ApiError::Internal(e.into()))?;
-    let contact = ctx.vault.seal(&mut tx, candidate, &contact_json).await.map_err(seal)?;
-    let profile = serde_json::to_string(&intake.structured).map_err(|e| ApiError::Internal(e.into()))?;
+    let document = ctx.vault.seal(&mut tx, candidate, &hex_of(&intake.document)).await?;
+    let contact_json = serde_json::to_string(&intake.contact)?;
+    let contact = ctx.vault.seal(&mut tx, candidate, &contact_json).await?;
+    let profile = serde_json::to_string(&intake.structured)?;
     sqlx::query(
         "INSERT INTO candidates (candidate_id, language, format, filename, document, contact, profile, received_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
@@ -158,7 +157,7 @@ async fn contact(
     candidate: &str,
     sealed: &str,
 ) -> Result<StoredContact, ApiError> {
-    let opened = vault.open(conn, candidate, sealed).await.map_err(|e| ApiError::Internal(e.into()))?;
+    let opened = vault.open(conn, candidate, sealed).await?;
     Ok(opened.and_then(|json| serde_json::from_str(&json).ok()).unwrap_or_default())
 }
 
@@ -173,8 +172,7 @@ pub async fn profile(ctx: &ServiceContext, candidate: &str) -> Result<Option<Can
         return Ok(None);
     };
     let c = contact(&mut conn, &ctx.vault, candidate, &row.try_get::<String, _>(0)?).await?;
-    let s: Structured =
-        serde_json::from_str(&row.try_get::<String, _>(1)?).map_err(|e| ApiError::Internal(e.into()))?;
+    let s: Structured = serde_json::from_str(&row.try_get::<String, _>(1)?)?;
     let received_at: i64 = row.try_get(2)?;
     let skills = sqlx::query(
         "SELECT skill_id, evidence, confidence, inferred, inferred_from FROM candidate_skills
@@ -258,8 +256,7 @@ pub async fn blind_profiles(
         if !wanted.contains(&c) {
             continue;
         }
-        let s: Structured =
-            serde_json::from_str(&r.try_get::<String, _>(1)?).map_err(|e| ApiError::Internal(e.into()))?;
+        let s: Structured = serde_json::from_str(&r.try_get::<String, _>(1)?)?;
         let education: Vec<String> = s.education.iter().map(|e| e.level.clone()).collect();
         let mut blind = crate::matching::blind(
             &skills.remove(&c).unwrap_or_default(),
@@ -293,8 +290,7 @@ pub async fn export(
         return Ok(None);
     };
     let c = contact(conn, vault, candidate, &row.try_get::<String, _>(0)?).await?;
-    let s: Structured =
-        serde_json::from_str(&row.try_get::<String, _>(1)?).map_err(|e| ApiError::Internal(e.into()))?;
+    let s: Structured = serde_json::from_str(&row.try_get::<String, _>(1)?)?;
     Ok(Some(serde_json::json!({
         "contact": c, "profile": s, "filename": row.try_get::<String, _>(2)?, "received_at": row.try_get::<i64, _>(3)?,
     })))

@@ -304,7 +304,7 @@ impl RecruitingService for Api {
         .bind(&req.application_id)
         .bind(&candidate)
         .bind(&req.outcome)
-        .bind(serde_json::to_string(&features).map_err(|e| ApiError::Internal(e.into()))?)
+        .bind(serde_json::to_string(&features).map_err(ApiError::from)?)
         .bind(time::now_ms())
         .execute(self.ctx.db.pool())
         .await

@@ -129,9 +129,8 @@ pub fn compose(name: &str, job: &Job, cited: &Cited, lang: &str) -> (String, Str
 /// Stores a draft; subject and body are sealed (they carry the name).
 pub async fn save_draft(ctx: &ServiceContext, draft: &OutreachDraft) -> Result<(), ApiError> {
     let mut tx = ctx.db.begin().await?;
-    let seal = |e: hrmesh_kit::crypto::VaultError| ApiError::Internal(e.into());
-    let subject = ctx.vault.seal(&mut tx, &draft.candidate_id, &draft.subject).await.map_err(seal)?;
-    let body = ctx.vault.seal(&mut tx, &draft.candidate_id, &draft.body).await.map_err(seal)?;
+    let subject = ctx.vault.seal(&mut tx, &draft.candidate_id, &draft.subject).await?;
+    let body = ctx.vault.seal(&mut tx, &draft.candidate_id, &draft.body).await?;
     sqlx::query(
         "INSERT INTO outreach (draft_id, candidate_id, job_id, language, subject, body, cited_skills, status, approved_by, created_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, 'draft', '', $8)",
@@ -142,7 +141,7 @@ pub async fn save_draft(ctx: &ServiceContext, draft: &OutreachDraft) -> Result<(
     .bind(&draft.language)
     .bind(subject)
     .bind(body)
-    .bind(serde_json::to_string(&draft.cited_skills).map_err(|e| ApiError::Internal(e.into()))?)
+    .bind(serde_json::to_string(&draft.cited_skills)?)
     .bind(time::now_ms())
     .execute(&mut *tx)
     .await?;
@@ -193,12 +192,11 @@ pub async fn approve(
     if status != "draft" {
         return Err(ApiError::FailedPrecondition(format!("draft {draft_id} was already {status}")));
     }
-    let open = |e: hrmesh_kit::crypto::VaultError| ApiError::Internal(e.into());
-    let subject = ctx.vault.open(&mut tx, &candidate, &subject).await.map_err(open)?.unwrap_or_default();
-    let mut body = ctx.vault.open(&mut tx, &candidate, &body).await.map_err(open)?.unwrap_or_default();
+    let subject = ctx.vault.open(&mut tx, &candidate, &subject).await?.unwrap_or_default();
+    let mut body = ctx.vault.open(&mut tx, &candidate, &body).await?.unwrap_or_default();
     if !edited.trim().is_empty() {
         body = edited.trim().to_owned();
-        let sealed = ctx.vault.seal(&mut tx, &candidate, &body).await.map_err(open)?;
+        let sealed = ctx.vault.seal(&mut tx, &candidate, &body).await?;
         sqlx::query("UPDATE outreach SET body = $1 WHERE draft_id = $2")
             .bind(sealed)
             .bind(draft_id)

@@ -132,8 +132,7 @@ pub async fn append(
         .bind(&conv.id)
         .fetch_one(&mut *conn)
         .await?;
-    let sealed =
-        ctx.vault.seal(conn, &conv.employee_id, message.text).await.map_err(|e| ApiError::Internal(e.into()))?;
+    let sealed = ctx.vault.seal(conn, &conv.employee_id, message.text).await?;
     let id = uuid::Uuid::now_v7().to_string();
     let now = time::now_ms();
     sqlx::query(
@@ -190,12 +189,8 @@ pub async fn messages(
     .await?;
     let mut out = Vec::with_capacity(rows.len());
     for row in rows {
-        let text = ctx
-            .vault
-            .open(conn, &conv.employee_id, &row.text_sealed)
-            .await
-            .map_err(|e| ApiError::Internal(e.into()))?
-            .unwrap_or_else(|| "[erased]".into());
+        let text =
+            ctx.vault.open(conn, &conv.employee_id, &row.text_sealed).await?.unwrap_or_else(|| "[erased]".into());
         let message = pb::Message {
             message_id: row.id,
             author: row.author,

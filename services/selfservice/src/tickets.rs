@@ -114,12 +114,7 @@ async fn to_proto(ctx: &ServiceContext, conn: &mut AnyConnection, row: TicketRow
     let conv = conversation::load(conn, &row.conversation_id).await?;
     let transcript = conversation::messages(ctx, conn, &conv, 0).await?.into_iter().map(|(_, m)| m).collect();
     let answer = match &row.answer_sealed {
-        Some(sealed) => ctx
-            .vault
-            .open(conn, &row.employee_id, sealed)
-            .await
-            .map_err(|e| ApiError::Internal(e.into()))?
-            .unwrap_or_else(|| "[erased]".into()),
+        Some(sealed) => ctx.vault.open(conn, &row.employee_id, sealed).await?.unwrap_or_else(|| "[erased]".into()),
         None => String::new(),
     };
     Ok(pb::Ticket {
@@ -163,7 +158,7 @@ pub async fn answer(ctx: &ServiceContext, ticket_id: &str, text: &str, by: &str)
         return Err(ApiError::FailedPrecondition(format!("ticket {ticket_id} is answered already")));
     }
     let conv = conversation::load(&mut tx, &row.conversation_id).await?;
-    let sealed = ctx.vault.seal(&mut tx, &row.employee_id, text).await.map_err(|e| ApiError::Internal(e.into()))?;
+    let sealed = ctx.vault.seal(&mut tx, &row.employee_id, text).await?;
     let now = clock::now_ms();
     sqlx::query(
         "UPDATE tickets SET status = 'answered', answered_at = $2, answered_by = $3, answer_sealed = $4

@@ -68,8 +68,7 @@ pub async fn queue(
     locale: Locale,
     question: &str,
 ) -> Result<(), ApiError> {
-    let sealed =
-        ctx.vault.seal(conn, &conversation.employee_id, question).await.map_err(|e| ApiError::Internal(e.into()))?;
+    let sealed = ctx.vault.seal(conn, &conversation.employee_id, question).await?;
     sqlx::query(
         "INSERT INTO unanswered_questions (id, employee_id, conversation_id, language, text_sealed, asked_at)
          VALUES ($1, $2, $3, $4, $5, $6)",
@@ -109,12 +108,7 @@ pub async fn unanswered(
     .await?;
     let mut out = Vec::with_capacity(rows.len());
     for row in rows {
-        let Some(text) = ctx
-            .vault
-            .open(&mut conn, &row.employee_id, &row.text_sealed)
-            .await
-            .map_err(|e| ApiError::Internal(e.into()))?
-        else {
+        let Some(text) = ctx.vault.open(&mut conn, &row.employee_id, &row.text_sealed).await? else {
             continue; // the asker was erased
         };
         out.push(pb::UnansweredQuestion {
