@@ -24,11 +24,18 @@ async fn every_service_emits_governed_events(mode: RunMode) {
     let app = TestApp::spawn(mode).await;
 
     let mut onboarding = OnboardingServiceClient::new(app.authed("onboarding", "hr-1", &[Role::HrAdmin]).await);
-    let start =
-        StartOnboardingRequest { employee_id: "emp-1".into(), role: "Lasser".into(), start_date: "2027-01-04".into() };
+    let start = StartOnboardingRequest {
+        employee_id: "emp-1".into(),
+        role: "Lasser".into(),
+        start_date: "2027-01-04".into(),
+        ..Default::default()
+    };
     onboarding.start_onboarding(start.clone()).await.expect("start onboarding");
     assert_eq!(onboarding.start_onboarding(start).await.expect_err("twice").code(), Code::AlreadyExists);
-    let plan = onboarding.get_onboarding(GetOnboardingRequest { employee_id: "emp-1".into() }).await.expect("get");
+    let plan = onboarding
+        .get_onboarding(GetOnboardingRequest { employee_id: "emp-1".into(), ..Default::default() })
+        .await
+        .expect("get");
     assert_eq!(plan.into_inner().start_date, "2027-01-04");
 
     let mut engagement = EngagementServiceClient::new(app.authed("engagement", "emp-1", &[Role::Employee]).await);
@@ -94,7 +101,7 @@ async fn every_service_emits_governed_events(mode: RunMode) {
     })
     .await;
     let expected: BTreeSet<String> = [
-        "onboarding.learning_path",
+        "onboarding.plans",
         "engagement.pulse",
         "skills.profile",
         "performance.feedback_drafting",

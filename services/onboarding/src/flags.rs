@@ -19,7 +19,7 @@ use crate::{
 };
 
 /// Model id in the decision log.
-pub const MODEL: &str = "onboarding.early-flags@1";
+pub const MODEL: &str = "onboarding.early-flags";
 /// Days after a check-in's day before it counts as missed.
 pub const CHECKIN_GRACE: i64 = 7;
 /// Days without a closed learning step, with one overdue, that count as stalled.

@@ -118,21 +118,23 @@ impl OnboardingService for Api {
         let caller = self.caller_for(&request, LINE, "UpdateTask", &id).await?;
         let task_key = required_text("task_key", &req.task_key, 128).map_err(invalid)?;
         let action = Action::parse(req)?;
-        let mut tx = self.ctx.db.begin().await.map_err(ApiError::from)?;
         // The new hire closes their own tasks only; skipping and reassigning is for HR and the line.
         let privileged = caller.has(Role::HrAdmin) || (caller.has(Role::Manager) && caller.subject != id);
         if !privileged {
-            let own = plan::tasks(&mut tx, &id)
+            let mut conn = self.ctx.db.pool().acquire().await.map_err(ApiError::from)?;
+            let own = plan::tasks(&mut conn, &id)
                 .await
                 .map_err(ApiError::from)?
                 .iter()
                 .any(|t| t.task_key == task_key && t.owner == OwnerKind::NewHire as i64);
+            drop(conn);
             if !own || !matches!(action, Action::Done { .. }) {
                 let reason = "a new hire marks their own tasks done; HR and the manager skip and reassign";
                 self.ctx.record_refusal(&rpc("UpdateTask"), reason).await;
                 return Err(Status::permission_denied(reason));
             }
         }
+        let mut tx = self.ctx.db.begin().await.map_err(ApiError::from)?;
         plan::update_task(&mut tx, &self.ctx.events, &id, &task_key, &action, &caller.subject).await?;
         if let Action::Done { on } = action {
             learning::remeasure(&mut tx, &self.ctx.events, &id, on).await?;
