@@ -3,7 +3,7 @@
 //! algorithm finds the assignment with the highest total. A volunteer with capacity k offers k
 //! places; a second place scores a little less so that hires spread over volunteers.
 //!
-//! Eligible only: a different person, at least a year with the company, not on leave in the
+//! Eligible only: a different person who is not the hire's manager, at least a year with the company, not on leave in the
 //! hire's first three weeks (leave read from the people service), consent on both sides.
 
 use std::{collections::BTreeSet, time::Duration as StdDuration};
@@ -78,6 +78,13 @@ pub fn fit(hire: &Hire, v: &Volunteer, on_leave: bool) -> Fit {
             "the new hire themself".into(),
             "de nieuwe medewerker zelf".into(),
             "die neue Person selbst".into(),
+        ));
+    }
+    if hire.manager_id == v.employee_id {
+        return Fit::Excluded(why(
+            format!("{} is the new hire's manager", v.employee_id),
+            format!("{} is de leidinggevende van de nieuwe medewerker", v.employee_id),
+            format!("{} ist die Führungskraft der neuen Person", v.employee_id),
         ));
     }
     let since = time::parse_date("since", &v.since).ok();
@@ -320,17 +327,28 @@ async fn leave_of(
 ) -> Result<Vec<(String, ::time::Date, ::time::Date)>, ApiError> {
     let mut client = people(ctx)?;
     let mut out = Vec::new();
+    // People answers at most a year per call; hires' first weeks may span more.
+    let mut windows = Vec::new();
+    let mut window_start = from;
+    while window_start <= to {
+        let window_end = window_start.saturating_add(::time::Duration::days(365)).min(to);
+        windows.push((window_start, window_end));
+        window_start = window_end.saturating_add(::time::Duration::days(1));
+    }
     for v in volunteers {
-        let mut request = ctx.peers.request(ListLeaveRequest {
-            employee_id: v.employee_id.clone(),
-            from: time::format_date(from),
-            to: time::format_date(to),
-        })?;
-        request.set_timeout(DEADLINE);
-        let answer = client.list_leave(request).await.map_err(|s| peer(&s))?.into_inner();
-        for r in answer.requests.into_iter().filter(|r| r.status == "approved" || r.status == "pending") {
-            if let (Ok(s), Ok(e)) = (time::parse_date("start", &r.start_date), time::parse_date("end", &r.end_date)) {
-                out.push((v.employee_id.clone(), s, e));
+        for (a, b) in &windows {
+            let mut request = ctx.peers.request(ListLeaveRequest {
+                employee_id: v.employee_id.clone(),
+                from: time::format_date(*a),
+                to: time::format_date(*b),
+            })?;
+            request.set_timeout(DEADLINE);
+            let answer = client.list_leave(request).await.map_err(|s| peer(&s))?.into_inner();
+            for r in answer.requests.into_iter().filter(|r| r.status == "approved" || r.status == "pending") {
+                if let (Ok(s), Ok(e)) = (time::parse_date("start", &r.start_date), time::parse_date("end", &r.end_date))
+                {
+                    out.push((v.employee_id.clone(), s, e));
+                }
             }
         }
     }
@@ -559,6 +577,7 @@ mod tests {
     fn newcomers_and_people_on_leave_are_not_buddies() {
         assert!(matches!(fit(&hire("h", "m"), &volunteer("v", "x", "2026-06-01", "NL", 1), false), Fit::Excluded(_)));
         assert!(matches!(fit(&hire("h", "m"), &volunteer("v", "x", "2020-01-01", "NL", 1), true), Fit::Excluded(_)));
+        assert!(matches!(fit(&hire("h", "v"), &volunteer("v", "x", "2020-01-01", "NL", 1), false), Fit::Excluded(_)));
     }
 
     #[test]
