@@ -30,7 +30,7 @@ OUT = os.path.join(ROOT, "deploy", "asyncapi.yaml")
 DOMAIN_SERVICES = registry.services(domain=True)
 # Consumer groups (each with its dead-letter topic hr.dlq.<group>.v1): governance reads every raw
 # topic, analytics the governed recruiting stream, every domain service hr.governance.v1 (erasure).
-CONSUMER_GROUPS = ["governance", "analytics", "recruiting.reviews", "skills.requisitions", "people.hires", "analytics.features"] + [
+CONSUMER_GROUPS = ["governance", "analytics", "recruiting.reviews", "skills.requisitions", "people.hires", "analytics.features", "onboarding.hires"] + [
     f"{s}.privacy" for s in DOMAIN_SERVICES
 ]
 SCALARS = {

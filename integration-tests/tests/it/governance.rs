@@ -256,8 +256,12 @@ async fn populate(app: &TestApp, person: &str) {
     request.email = "erika.mustermann@example.de".into();
     submit(app, request).await;
     let mut onboarding = OnboardingServiceClient::new(app.authed("onboarding", "hr-1", &[Role::HrAdmin]).await);
-    let start =
-        StartOnboardingRequest { employee_id: person.into(), role: "Lasser".into(), start_date: "2027-01-04".into() };
+    let start = StartOnboardingRequest {
+        employee_id: person.into(),
+        role: "Lasser".into(),
+        start_date: "2027-01-04".into(),
+        ..Default::default()
+    };
     onboarding.start_onboarding(start).await.expect("onboarding");
     crate::engagement::answer_a_pulse(app, person, "Erika Mustermann", "Erika vindt het druk").await;
     let mut skills = SkillsServiceClient::new(app.authed("skills", person, &[Role::Employee]).await);

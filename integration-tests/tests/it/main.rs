@@ -12,6 +12,7 @@ mod esco;
 mod flow;
 mod governance;
 mod helpers;
+mod onboarding;
 mod people;
 mod recruiting;
 mod selfservice;

@@ -177,12 +177,18 @@ async fn managers_act_only_on_their_line(mode: RunMode) {
             employee_id: employee.into(),
             role: "Driver".into(),
             start_date: "2027-01-04".into(),
+            ..Default::default()
         };
         onboarding.start_onboarding(start).await.expect("start onboarding");
     }
     let mut lead_onboarding = OnboardingServiceClient::new(app.authed("onboarding", "emp-001", &[Role::Manager]).await);
-    lead_onboarding.get_onboarding(GetOnboardingRequest { employee_id: "emp-008".into() }).await.expect("own report");
-    let refused = lead_onboarding.get_onboarding(GetOnboardingRequest { employee_id: "emp-006".into() }).await;
+    lead_onboarding
+        .get_onboarding(GetOnboardingRequest { employee_id: "emp-008".into(), ..Default::default() })
+        .await
+        .expect("own report");
+    let refused = lead_onboarding
+        .get_onboarding(GetOnboardingRequest { employee_id: "emp-006".into(), ..Default::default() })
+        .await;
     assert_eq!(refused.expect_err("other team").code(), Code::PermissionDenied);
     let mut lead_skills = SkillsServiceClient::new(app.authed("skills", "emp-001", &[Role::Manager]).await);
     let profile = |id: &str| GetSkillProfileRequest { employee_id: id.into(), ..Default::default() };
@@ -211,7 +217,7 @@ async fn managers_act_only_on_their_line(mode: RunMode) {
     hr.upsert_employee(upsert).await.expect("move");
     lead.get_employee(GetEmployeeRequest { employee_id: "emp-006".into() }).await.expect("now in the line");
     lead_onboarding
-        .get_onboarding(GetOnboardingRequest { employee_id: "emp-006".into() })
+        .get_onboarding(GetOnboardingRequest { employee_id: "emp-006".into(), ..Default::default() })
         .await
         .expect("now in the line");
 

@@ -24,11 +24,18 @@ async fn every_service_emits_governed_events(mode: RunMode) {
     let app = TestApp::spawn(mode).await;
 
     let mut onboarding = OnboardingServiceClient::new(app.authed("onboarding", "hr-1", &[Role::HrAdmin]).await);
-    let start =
-        StartOnboardingRequest { employee_id: "emp-1".into(), role: "Lasser".into(), start_date: "2027-01-04".into() };
+    let start = StartOnboardingRequest {
+        employee_id: "emp-1".into(),
+        role: "Lasser".into(),
+        start_date: "2027-01-04".into(),
+        ..Default::default()
+    };
     onboarding.start_onboarding(start.clone()).await.expect("start onboarding");
     assert_eq!(onboarding.start_onboarding(start).await.expect_err("twice").code(), Code::AlreadyExists);
-    let plan = onboarding.get_onboarding(GetOnboardingRequest { employee_id: "emp-1".into() }).await.expect("get");
+    let plan = onboarding
+        .get_onboarding(GetOnboardingRequest { employee_id: "emp-1".into(), ..Default::default() })
+        .await
+        .expect("get");
     assert_eq!(plan.into_inner().start_date, "2027-01-04");
 
     // Engagement: a pulse for emp-1's unit; answering records participation (never the answer).
@@ -92,7 +99,7 @@ async fn every_service_emits_governed_events(mode: RunMode) {
     })
     .await;
     let expected: BTreeSet<String> = [
-        "onboarding.learning_path",
+        "onboarding.plans",
         "people.directory",
         "engagement.surveys",
         "skills.profile",

@@ -100,6 +100,21 @@ static TEXTS: &[Row] = &[
         "Planung von Onboarding und Lernpfad neuer Mitarbeitender",
     ),
     (
+        "Onboarding plans from HR's templates: tasks, owners, deadlines and their progress",
+        "Onboardingplannen uit de sjablonen van HR: taken, eigenaren, deadlines en hun voortgang",
+        "Onboarding-Pläne aus den Vorlagen der Personalabteilung: Aufgaben, Verantwortliche, Fristen und Fortschritt",
+    ),
+    (
+        "Short check-ins of a new employee and their manager at day 7, 30 and 60",
+        "Korte check-ins van een nieuwe medewerker en diens leidinggevende op dag 7, 30 en 60",
+        "Kurze Check-ins neuer Mitarbeitender und ihrer Führungskraft an Tag 7, 30 und 60",
+    ),
+    (
+        "Announcing a new employee's start so that their onboarding plan is prepared",
+        "Melden van de start van een nieuwe medewerker zodat diens onboardingplan wordt voorbereid",
+        "Meldung des Eintritts neuer Mitarbeitender, damit ihr Onboarding-Plan vorbereitet wird",
+    ),
+    (
         "Suggesting an onboarding buddy by optimal assignment over skills and teams",
         "Voorstellen van een onboardingbuddy door optimale toewijzing over vaardigheden en teams",
         "Vorschlag einer Onboarding-Patenschaft durch optimale Zuordnung nach Fähigkeiten und Teams",

@@ -50,5 +50,12 @@ mod tests {
             let purpose = find(rule.purpose).expect("registered");
             assert_eq!(purpose.retention_days, rule.days, "{} of {}", rule.kind, rule.purpose);
         }
+        for id in hrmesh_onboarding::purposes::ALL {
+            assert!(find(id).is_some_and(|p| p.service == "onboarding"), "{id} is not in governance's registry");
+        }
+        for rule in hrmesh_onboarding::RETENTION {
+            let purpose = find(rule.purpose).expect("registered");
+            assert_eq!(purpose.retention_days, rule.days, "{} of {}", rule.kind, rule.purpose);
+        }
     }
 }

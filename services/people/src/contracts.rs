@@ -3,7 +3,7 @@
 use hrmesh_kit::{
     ApiError, FieldViolation, Violations, error::identifier, events::raw_topic, outbox, service::ServiceContext, time,
 };
-use hrmesh_proto::people::v1::{self as pb, ContractChanged, SetContractRequest};
+use hrmesh_proto::people::v1::{self as pb, ContractChanged, HireStarting, SetContractRequest};
 use sqlx::AnyConnection;
 
 use crate::{entitlement::ContractTerms, purposes};
@@ -240,7 +240,49 @@ pub async fn record(
     };
     let envelope = ctx.events.envelope(employee_id, purposes::CONTRACTS, &event);
     outbox::enqueue(tx, &raw_topic(crate::NAME), &envelope).await?;
+    if existing.is_empty() {
+        announce_hire(ctx, tx, employee_id, contract).await?;
+    }
     Ok(true)
+}
+
+#[derive(sqlx::FromRow)]
+struct NewHire {
+    job_title: String,
+    work_country: String,
+    preferred_language: String,
+    manager_id: Option<String>,
+}
+
+/// A pre-boarding employee's first contract announces the hire to onboarding (`HireStarting`).
+async fn announce_hire(
+    ctx: &ServiceContext,
+    tx: &mut AnyConnection,
+    employee_id: &str,
+    contract: &Contract,
+) -> Result<(), ApiError> {
+    let hire: Option<NewHire> = sqlx::query_as(
+        "SELECT job_title, work_country, preferred_language, manager_id FROM employees
+         WHERE employee_id = $1 AND status = 'preboarding'",
+    )
+    .bind(employee_id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some(hire) = hire else { return Ok(()) };
+    let event = HireStarting {
+        employee_id: employee_id.to_owned(),
+        start_date: time::format_date(contract.start),
+        end_date: contract.end.map(time::format_date).unwrap_or_default(),
+        probation_end: contract.probation_end.map(time::format_date).unwrap_or_default(),
+        kind: contract.kind.as_str().to_owned(),
+        job_title: hire.job_title,
+        work_country: hire.work_country,
+        preferred_language: hire.preferred_language,
+        manager_id: hire.manager_id.unwrap_or_default(),
+    };
+    let envelope = ctx.events.envelope(employee_id, purposes::NEW_HIRES, &event);
+    outbox::enqueue(tx, &raw_topic(crate::NAME), &envelope).await?;
+    Ok(())
 }
 
 /// The employee id of a contract request.

@@ -16,6 +16,8 @@ pub const ADDRESS: &str = "people.address";
 pub const PAYROLL: &str = "people.payroll";
 /// Documents issued to employees (employment certificates).
 pub const DOCUMENTS: &str = "people.documents";
+/// Announcing a new employee's start to onboarding.
+pub const NEW_HIRES: &str = "people.new_hires";
 
 /// Every purpose of this service.
-pub const ALL: [&str; 7] = [DIRECTORY, CONTRACTS, LEAVE, ABSENCE, ADDRESS, PAYROLL, DOCUMENTS];
+pub const ALL: [&str; 8] = [DIRECTORY, CONTRACTS, LEAVE, ABSENCE, ADDRESS, PAYROLL, DOCUMENTS, NEW_HIRES];
