@@ -12,6 +12,7 @@ mod flow;
 mod governance;
 mod helpers;
 mod people;
+mod performance;
 mod recruiting;
 mod selfservice;
 mod services;
