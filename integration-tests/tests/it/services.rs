@@ -103,7 +103,7 @@ async fn every_service_emits_governed_events(mode: RunMode) {
         "onboarding.learning_path",
         "engagement.pulse",
         "skills.profile",
-        "performance.feedback_drafting",
+        "performance.feedback",
         "selfservice.assistant",
     ]
     .into_iter()
