@@ -9,7 +9,8 @@ use std::collections::HashMap;
 use hrmesh_kit::auth::Role;
 use hrmesh_proto::{
     governance::v1::{
-        ListDecisionsRequest, ReportGroupAttributesRequest, governance_service_client::GovernanceServiceClient,
+        GetErasureReportRequest, ListDecisionsRequest, ReportGroupAttributesRequest, RequestAccessRequest,
+        RequestErasureRequest, governance_service_client::GovernanceServiceClient,
     },
     performance::v1::{
         AddAgendaItemRequest, Answer, ApproveReviewRequest, CheckBiasRequest, CheckInGoalRequest,
@@ -448,10 +449,74 @@ async fn a_run_of_critical_feedback_is_an_early_warning(mode: RunMode) {
     app.stop().await;
 }
 
+async fn a_persons_performance_data_is_exported_and_erased(mode: RunMode) {
+    let app = TestApp::spawn(mode).await;
+    org_chart(&app, &[("mgr-e", ""), ("emp-e1", "mgr-e"), ("emp-e2", "mgr-e")]).await;
+    give(&app, "emp-e2", "emp-e1", "praise", "Erika fixed the payroll export on 3 March.").await;
+    let mut mgr = manager(&app, "mgr-e").await;
+    mgr.set_goal(SetGoalRequest { employee_id: "emp-e1".into(), title: "Lead the audit".into(), ..Default::default() })
+        .await
+        .expect("goal");
+    let draft = mgr
+        .draft_review(DraftReviewRequest {
+            employee_id: "emp-e1".into(),
+            period_start: day(-30),
+            period_end: day(1),
+            language: "de".into(),
+        })
+        .await
+        .expect("draft")
+        .into_inner();
+    assert!(draft.sentences[0].text.starts_with("Am "), "German draft: {:?}", draft.sentences);
+
+    let mut own = GovernanceServiceClient::new(app.authed("governance", "emp-e1", &[Role::Employee]).await);
+    let export = own
+        .request_access(RequestAccessRequest { subject: "emp-e1".into(), language: "en".into() })
+        .await
+        .expect("access")
+        .into_inner();
+    let json: serde_json::Value = serde_json::from_str(&export.json).expect("json");
+    let performance = &json["performance"];
+    assert_eq!(performance["feedback_received"][0]["body"], "Erika fixed the payroll export on 3 March.", "{json}");
+    assert!(performance["reviews"][0]["body"].as_str().is_some_and(|b| b.contains("payroll export")), "{json}");
+    assert_eq!(performance["goals"][0]["title"], "Lead the audit");
+
+    let request_id = own
+        .request_erasure(RequestErasureRequest { subject: "emp-e1".into(), reason: "leaving".into() })
+        .await
+        .expect("erasure")
+        .into_inner()
+        .request_id;
+    let dpo = GovernanceServiceClient::new(app.authed("governance", "dpo-1", &[Role::Dpo]).await);
+    let report = eventually("every service confirmed", PATIENCE, || {
+        let mut dpo = dpo.clone();
+        let request_id = request_id.clone();
+        async move {
+            let report = dpo.get_erasure_report(GetErasureReportRequest { request_id }).await.ok()?.into_inner();
+            report.complete.then_some(report)
+        }
+    })
+    .await;
+    let erased = report.services.iter().find(|s| s.service == "performance").expect("performance confirmed");
+    let deleted: Vec<(&str, u32)> =
+        erased.items.iter().filter(|i| i.count > 0).map(|i| (i.kind.as_str(), i.count)).collect();
+    for kind in [("feedback_received", 1), ("goals", 1), ("reviews", 1), ("person_key", 1)] {
+        assert!(deleted.contains(&kind), "{kind:?} in {deleted:?}");
+    }
+    let left = mgr
+        .list_feedback(ListFeedbackRequest { employee_id: "emp-e1".into(), ..Default::default() })
+        .await
+        .expect("list")
+        .into_inner();
+    assert!(left.feedback.is_empty());
+    app.stop().await;
+}
+
 both_modes!(
     feedback_is_read_by_the_line_and_refused_to_another_team,
     peer_answers_show_only_from_three_raters,
     drafts_cite_evidence_and_reach_the_employee_only_approved,
     rating_gaps_are_flagged_and_small_groups_withheld,
     a_run_of_critical_feedback_is_an_early_warning,
+    a_persons_performance_data_is_exported_and_erased,
 );
