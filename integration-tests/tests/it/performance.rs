@@ -431,6 +431,25 @@ async fn a_run_of_critical_feedback_is_an_early_warning(mode: RunMode) {
     ] {
         critical.push(give(&app, "mgr-t", "emp-t1", "feedback", text).await);
     }
+    let mut mgr = manager(&app, "mgr-t").await;
+    let mut reviews = Vec::new();
+    for rating in [4, 3, 2] {
+        let draft = DraftReviewRequest {
+            employee_id: "emp-t1".into(),
+            period_start: day(-60),
+            period_end: day(1),
+            language: "nl".into(),
+        };
+        let review_id = mgr.draft_review(draft).await.expect("draft").into_inner().review_id;
+        let approve = ApproveReviewRequest {
+            review_id: review_id.clone(),
+            overall_rating: rating,
+            outcome: "none".into(),
+            rationale: "Based on the cited feedback of the period.".into(),
+        };
+        mgr.approve_review(approve).await.expect("approve");
+        reviews.push(review_id);
+    }
     let trend = employee(&app, "emp-t1")
         .await
         .get_person_trend(GetPersonTrendRequest { employee_id: "emp-t1".into(), language: "nl".into() })
@@ -440,6 +459,14 @@ async fn a_run_of_critical_feedback_is_an_early_warning(mode: RunMode) {
     let run = trend.signals.iter().find(|s| s.kind == "negative_feedback_run").expect("warning");
     assert_eq!(run.evidence, critical);
     assert!(run.explanation.contains("kritisch"), "{}", run.explanation);
+    let declining = trend.signals.iter().find(|s| s.kind == "declining_ratings").expect("declining ratings");
+    assert_eq!(declining.evidence, reviews);
+    let line = mgr
+        .get_person_trend(GetPersonTrendRequest { employee_id: "emp-t1".into(), language: "de".into() })
+        .await
+        .expect("the line reads it")
+        .into_inner();
+    assert_eq!(line.signals.len(), 2);
     let refused = employee(&app, "emp-t2")
         .await
         .get_person_trend(GetPersonTrendRequest { employee_id: "emp-t1".into(), language: String::new() })

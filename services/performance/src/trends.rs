@@ -21,7 +21,8 @@ const RECENT: usize = 10;
 /// Ratings of a person, oldest first.
 async fn ratings(ctx: &ServiceContext, employee: &str) -> Result<Vec<(RatingPoint, String)>, ApiError> {
     let reviews: Vec<(String, i64, i64)> = sqlx::query_as(
-        "SELECT id, overall_rating, approved_at FROM reviews WHERE employee_id = $1 AND status = 'approved'",
+        "SELECT id, overall_rating, approved_at FROM reviews WHERE employee_id = $1 AND status = 'approved'
+         ORDER BY approved_at, id",
     )
     .bind(employee)
     .fetch_all(ctx.db.pool())

@@ -120,7 +120,7 @@ fn explain(check: &str, locale: Locale, words: &[String]) -> String {
              richting (Correll & Simard 2016); voeg een concrete situatie, datum of resultaat toe."
         ),
         (VAGUE, Locale::De) => format!(
-            "Vage: ein Urteil ohne Beispiel ({list}). Vages Feedback erhalten Frauen häufiger und es gibt keine \
+            "Unkonkret: ein Urteil ohne Beispiel ({list}). Vages Feedback erhalten Frauen häufiger und es gibt keine \
              Richtung (Correll & Simard 2016); ergänzen Sie eine konkrete Situation, ein Datum oder ein Ergebnis."
         ),
         (_, Locale::En) => format!(
@@ -129,12 +129,12 @@ fn explain(check: &str, locale: Locale, words: &[String]) -> String {
             RECENT_DAYS / 7
         ),
         (_, Locale::Nl) => format!(
-            "Recentheid: al het bewijs komt uit de laatste {} weken van de periode ({list}); zoek voorbeelden uit de \
+            "Recency-effect: al het bewijs komt uit de laatste {} weken van de periode ({list}); zoek voorbeelden uit de \
              hele periode.",
             RECENT_DAYS / 7
         ),
         (_, Locale::De) => format!(
-            "Rezenz: alle Belege stammen aus den letzten {} Wochen des Zeitraums ({list}); suchen Sie Beispiele aus \
+            "Recency-Effekt: alle Belege stammen aus den letzten {} Wochen des Zeitraums ({list}); suchen Sie Beispiele aus \
              dem ganzen Zeitraum.",
             RECENT_DAYS / 7
         ),
