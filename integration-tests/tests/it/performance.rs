@@ -14,10 +14,10 @@ use hrmesh_proto::{
     },
     performance::v1::{
         AddAgendaItemRequest, Answer, ApproveReviewRequest, CheckBiasRequest, CheckInGoalRequest,
-        DecideNominationRequest, DraftReviewRequest, EditReviewRequest, GetCycleResultsRequest, GetPersonTrendRequest,
-        GetRatingGapsRequest, GetReviewRequest, GetTeamTrendRequest, ListAgendaRequest, ListFeedbackRequest,
-        ListReviewsRequest, NominateRaterRequest, OpenCycleRequest, RecordFeedbackRequest, RequestFeedbackRequest,
-        SendRemindersRequest, SetGoalRequest, SubmitAnswersRequest,
+        DecideNominationRequest, DraftReviewRequest, EditReviewRequest, GetCycleResultsRequest, GetModelCardsRequest,
+        GetPersonTrendRequest, GetRatingGapsRequest, GetReviewRequest, GetTeamTrendRequest, ListAgendaRequest,
+        ListFeedbackRequest, ListReviewsRequest, NominateRaterRequest, OpenCycleRequest, RecordFeedbackRequest,
+        RequestFeedbackRequest, SendRemindersRequest, SetGoalRequest, SubmitAnswersRequest,
         performance_service_client::PerformanceServiceClient,
     },
 };
@@ -347,6 +347,11 @@ async fn drafts_cite_evidence_and_reach_the_employee_only_approved(mode: RunMode
     assert_eq!(report.language, "de");
     let checks: Vec<&str> = report.findings.iter().map(|f| f.check.as_str()).collect();
     assert!(checks.contains(&"personality") && checks.contains(&"feminine_coded"), "{checks:?}");
+    let cards = own.get_model_cards(GetModelCardsRequest { language: "nl".into() }).await.expect("cards").into_inner();
+    let drafter = cards.cards.iter().find(|c| c.purpose == "performance.feedback_drafting").expect("drafter card");
+    assert!(drafter.intended_use.contains("leidinggevende"), "{drafter:?}");
+    let bias = cards.cards.iter().find(|c| c.purpose == "performance.bias_check").expect("bias card");
+    assert_eq!(bias.evaluation.len(), 18, "5 checks and all, in 3 languages");
     app.stop().await;
 }
 

@@ -17,7 +17,7 @@ use tonic::{
     metadata::{Ascii, MetadataValue},
 };
 
-use crate::{bias, cycles, fairness, feedback, goals, questionnaire, results, reviews, trends};
+use crate::{bias, cards, cycles, fairness, feedback, goals, questionnaire, results, reviews, trends};
 
 /// The fully qualified RPC name, as audits record it.
 fn rpc(method: &str) -> String {
@@ -342,6 +342,16 @@ impl PerformanceService for Api {
         self.ctx.authorize(&request, &[Role::HrAdmin], &rpc("GetRatingGaps")).await?;
         let token = authorization(&request)?;
         Ok(Response::new(fairness::gaps(&self.ctx, &token).await?))
+    }
+
+    async fn get_model_cards(
+        &self,
+        request: Request<pb::GetModelCardsRequest>,
+    ) -> Result<Response<pb::GetModelCardsResponse>, Status> {
+        let roles = [Role::HrAdmin, Role::Manager, Role::Employee, Role::Dpo];
+        self.ctx.authorize(&request, &roles, &rpc("GetModelCards")).await?;
+        let locale = language(&request.get_ref().language)?;
+        Ok(Response::new(pb::GetModelCardsResponse { cards: cards::cards(locale) }))
     }
 
     async fn get_person_trend(

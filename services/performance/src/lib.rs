@@ -3,6 +3,7 @@
 //! replacement: every outcome is decided and signed by a person.
 
 pub mod bias;
+mod cards;
 mod cycles;
 mod drafting;
 mod fairness;

@@ -5,6 +5,7 @@
 //! evidence from the last weeks of the period). Deterministic word lists, so every finding
 //! names the words that raised it.
 
+pub mod eval;
 pub mod lexicon;
 #[cfg(test)]
 mod tests;
