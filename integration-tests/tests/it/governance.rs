@@ -272,6 +272,7 @@ async fn populate(app: &TestApp, person: &str) {
         employee_id: person.into(),
         author_id: "mgr-1".into(),
         text: "Erika last netjes.".into(),
+        ..Default::default()
     };
     performance.record_feedback(feedback).await.expect("feedback");
     let mut selfservice = SelfServiceServiceClient::new(app.authed("selfservice", person, &[Role::Employee]).await);

@@ -14,6 +14,7 @@ mod governance;
 mod helpers;
 mod onboarding;
 mod people;
+mod performance;
 mod recruiting;
 mod selfservice;
 mod services;

@@ -75,9 +75,15 @@ async fn every_service_emits_governed_events(mode: RunMode) {
         employee_id: "emp-1".into(),
         author_id: "mgr-1".into(),
         text: "Sterke lasnaden.".into(),
+        ..Default::default()
     };
     performance.record_feedback(feedback).await.expect("feedback");
-    let forged = RecordFeedbackRequest { employee_id: "emp-1".into(), author_id: "mgr-2".into(), text: "x".into() };
+    let forged = RecordFeedbackRequest {
+        employee_id: "emp-1".into(),
+        author_id: "mgr-2".into(),
+        text: "x".into(),
+        ..Default::default()
+    };
     assert_eq!(performance.record_feedback(forged).await.expect_err("other author").code(), Code::PermissionDenied);
 
     let mut selfservice = SelfServiceServiceClient::new(app.authed("selfservice", "emp-1", &[Role::Employee]).await);
@@ -103,7 +109,7 @@ async fn every_service_emits_governed_events(mode: RunMode) {
         "people.directory",
         "engagement.surveys",
         "skills.profile",
-        "performance.feedback_drafting",
+        "performance.feedback",
         "selfservice.assistant",
     ]
     .into_iter()

@@ -181,6 +181,9 @@ impl Core {
             let (rows, suppressed) = self.stage_rows(&mut conn, &stage, &attributes).await?;
             report.rows.extend(rows);
             report.suppressed_groups += suppressed;
+            if suppressed > 0 {
+                report.suppressed_by_stage.insert(stage, suppressed);
+            }
         }
         Ok(report)
     }

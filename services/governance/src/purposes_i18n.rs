@@ -197,6 +197,21 @@ static TEXTS: &[Row] = &[
         "Unterstützung von Führungskräften beim Entwurf von Feedback aus festgehaltenen Beobachtungen; die Führungskraft schreibt den endgültigen Text",
     ),
     (
+        "Continuous feedback, praise, goals with check-ins and 1:1 agendas between colleagues and the line",
+        "Doorlopende feedback, complimenten, doelen met voortgangsgesprekken en 1-op-1-agenda's tussen collega's en de leidinggevende",
+        "Laufendes Feedback, Lob, Ziele mit Check-ins und 1:1-Agenden zwischen Kolleginnen, Kollegen und Führungskraft",
+    ),
+    (
+        "360-degree feedback cycles: rater nomination, questionnaires, reminders and anonymous results",
+        "360-gradenfeedbackrondes: nominatie van beoordelaars, vragenlijsten, herinneringen en anonieme resultaten",
+        "360-Grad-Feedbackrunden: Benennung der Bewertenden, Fragebögen, Erinnerungen und anonyme Ergebnisse",
+    ),
+    (
+        "Performance reviews the manager approves, with their outcome decided by a person",
+        "Beoordelingen die de leidinggevende goedkeurt, met een uitkomst waarover een mens beslist",
+        "Leistungsbeurteilungen, die die Führungskraft freigibt, mit einem von einem Menschen entschiedenen Ergebnis",
+    ),
+    (
         "Flagging biased wording in feedback and skewed ratings across groups",
         "Signaleren van bevooroordeelde formuleringen in feedback en scheve beoordelingen tussen groepen",
         "Hinweise auf voreingenommene Formulierungen im Feedback und verzerrte Bewertungen zwischen Gruppen",
@@ -263,6 +278,10 @@ static TEXTS: &[Row] = &[
     ("goals", "doelen", "Ziele"),
     ("feedback text", "feedbacktekst", "Feedbacktext"),
     ("ratings", "beoordelingen", "Bewertungen"),
+    ("1:1 agenda", "1-op-1-agenda", "1:1-Agenda"),
+    ("rater participation", "deelname van beoordelaars", "Teilnahme der Bewertenden"),
+    ("review text", "beoordelingstekst", "Beurteilungstext"),
+    ("review outcome", "uitkomst van de beoordeling", "Ergebnis der Beurteilung"),
     ("questions", "vragen", "Fragen"),
     ("requests made through the assistant", "verzoeken via de assistent", "über den Assistenten gestellte Anträge"),
     ("conversation", "gesprek", "Gespräch"),

@@ -57,5 +57,12 @@ mod tests {
             let purpose = find(rule.purpose).expect("registered");
             assert_eq!(purpose.retention_days, rule.days, "{} of {}", rule.kind, rule.purpose);
         }
+        for id in hrmesh_performance::purposes::ALL {
+            assert!(find(id).is_some_and(|p| p.service == "performance"), "{id} is not in governance's registry");
+        }
+        for rule in hrmesh_performance::retention_rules().iter().filter(|r| r.days > 0) {
+            let purpose = find(rule.purpose).expect("registered");
+            assert_eq!(purpose.retention_days, rule.days, "{} of {}", rule.kind, rule.purpose);
+        }
     }
 }

@@ -1,14 +1,30 @@
-//! Performance: continuous feedback and reviews, always decided by people.
+//! Performance: continuous feedback, 360° cycles with anonymity, AI-assisted review drafts a
+//! manager edits and approves, bias checks and trends — support for managers, never a
+//! replacement: every outcome is decided and signed by a person.
 
+pub mod bias;
+mod cards;
+mod cycles;
+mod drafting;
+mod fairness;
 mod feedback;
+mod goals;
 mod grpc;
+mod privacy;
+pub mod purposes;
+mod questionnaire;
+mod remote;
+mod results;
+mod reviews;
+mod trends;
 
 use std::sync::Arc;
 
 use hrmesh_kit::{
     auth::Authenticator,
-    privacy::{Erase, PersonData, Table, Tables},
-    service::{Service, ServiceContext, ServiceDef},
+    privacy::PersonData,
+    retention::RetentionRule,
+    service::{Service, ServiceContext, ServiceDef, Worker},
 };
 use hrmesh_proto::performance::v1::performance_service_server::PerformanceServiceServer;
 use sqlx::migrate::Migrator;
@@ -16,12 +32,6 @@ use tonic::{server::NamedService, service::RoutesBuilder};
 
 /// Service name: database schema/file, raw topic `hr.performance.v1`, event source.
 pub const NAME: &str = "performance";
-
-/// Where this service keeps rows about people (access requests and erasure).
-static PERSON_DATA: Tables = Tables(&[
-    Table { kind: "feedback_received", table: "feedback", column: "employee_id", erase: Erase::Delete },
-    Table { kind: "feedback_written", table: "feedback", column: "author_id", erase: Erase::Anonymise },
-]);
 
 static MIGRATIONS: Migrator = sqlx::migrate!("./migrations");
 
@@ -43,7 +53,20 @@ impl Service for Performance {
         vec![<PerformanceServiceServer<grpc::Api> as NamedService>::NAME]
     }
 
-    fn person_data(&self) -> Option<Arc<dyn PersonData>> {
-        Some(Arc::new(PERSON_DATA))
+    fn workers(&self) -> Vec<Worker> {
+        vec![cycles::reminder_worker(self.ctx.clone())]
     }
+
+    fn retention(&self) -> Vec<RetentionRule> {
+        privacy::retention()
+    }
+
+    fn person_data(&self) -> Option<Arc<dyn PersonData>> {
+        Some(Arc::new(privacy::PERSON_DATA))
+    }
+}
+
+/// The retention rules, for the registry test in the binary crate.
+pub fn retention_rules() -> Vec<RetentionRule> {
+    privacy::retention()
 }
