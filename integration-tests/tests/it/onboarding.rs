@@ -66,7 +66,7 @@ async fn hire_through_recruiting(app: &TestApp, employee_id: &str, start: &str) 
     let job = rec::CreateJobRequest {
         job_id: "job-weld".into(),
         title: "MIG/MAG-lasser".into(),
-        must: vec![rec::SkillRequirement { skill_id: "trades.mig_mag_welding".into(), level: 3 }],
+        must: vec![rec::SkillRequirement { skill_id: "trades.mig_mag_welding".into(), level: 3, inferred: false }],
         languages: vec![rec::LanguageRequirement { language: "nl".into(), level: "B1".into() }],
         location: "Tilburg".into(),
         hours_per_week: 40,
